@@ -6,6 +6,12 @@ public final class Addresses {
   public static final String POLICY_JUDGE = "portcullis.policy.judge";
   /** Send, no reply: {@code SessionEvent}. */
   public static final String EVENTS_PUBLISH = "portcullis.events.publish";
+  /** Request/reply: {@code UpstreamOpen} → {@code UpstreamOpened}. */
+  public static final String FORWARD_PG_OPEN = "portcullis.forward.pg.open";
+  /** Send: {@code UpstreamCancel}. */
+  public static final String FORWARD_PG_CANCEL = "portcullis.forward.pg.cancel";
+  /** Name of the codec that hands a {@code Buffer} over without copying (use it in DeliveryOptions). */
+  public static final String BUFFER_CODEC = "portcullis-local-buffer";
 
   private Addresses() {}
 }
