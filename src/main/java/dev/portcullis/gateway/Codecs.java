@@ -4,6 +4,8 @@ import dev.portcullis.events.SessionEvent;
 import dev.portcullis.forward.UpstreamCancel;
 import dev.portcullis.forward.UpstreamOpen;
 import dev.portcullis.forward.UpstreamOpened;
+import dev.portcullis.policy.AdmitRequest;
+import dev.portcullis.policy.Admission;
 import dev.portcullis.policy.JudgeRequest;
 import dev.portcullis.policy.Judgement;
 import io.vertx.core.Vertx;
@@ -14,7 +16,7 @@ import java.util.List;
 /** Registers the local codecs of every record that crosses the event bus. Call once per Vertx instance. */
 public final class Codecs {
   private static final List<Class<?>> RECORDS = List.of(
-      JudgeRequest.class, Judgement.class, SessionEvent.class,
+      JudgeRequest.class, Judgement.class, AdmitRequest.class, Admission.class, SessionEvent.class,
       UpstreamOpen.class, UpstreamOpened.class, UpstreamCancel.class);
 
   private Codecs() {}
