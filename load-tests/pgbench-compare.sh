@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# pgbench directly against PostgreSQL and through Portcullis, in the same run, side by side.
+#
+#   load-tests/pgbench-compare.sh            # defaults: 8 clients, 20 s per run, scale 10
+#   CLIENTS=16 DURATION=60 load-tests/pgbench-compare.sh
+#
+# It starts `portcullis dev` with its own throwaway PostgreSQL and dev issuer (ports 25432/25433/28080 on
+# 127.0.0.1), initialises pgbench tables, mints a token for the `bench` group (load-tests/policies/pgbench.yaml),
+# then runs select-only (-S) and the tpcb-like read/write mix with -M simple and -M extended. Direct runs connect
+# as the gateway's own backend role, so both sides do the same work on the same server; the gateway side has TLS,
+# token auth, policy evaluation of every statement and session events (journal) switched on.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+CLIENTS=${CLIENTS:-8}
+THREADS=${THREADS:-2}
+DURATION=${DURATION:-20}
+SCALE=${SCALE:-10}
+GW_PORT=${GW_PORT:-25432}
+PG_PORT=${PG_PORT:-25433}
+ISSUER_PORT=${ISSUER_PORT:-28080}
+work=$(mktemp -d /tmp/portcullis-bench.XXXXXX)
+chmod 755 "$work"
+
+./portcullis dev --data "$work" --port "$GW_PORT" --postgres-port "$PG_PORT" --issuer-port "$ISSUER_PORT" \
+  --policies load-tests/policies >"$work/gateway.log" 2>&1 &
+gw=$!
+trap 'kill $gw 2>/dev/null; wait $gw 2>/dev/null || true' EXIT
+
+for _ in $(seq 1 240); do
+  grep -q "Portcullis dev gateway is ready" "$work/gateway.log" && break
+  kill -0 $gw 2>/dev/null || { cat "$work/gateway.log"; exit 1; }
+  sleep 0.5
+done
+grep -q "Portcullis dev gateway is ready" "$work/gateway.log" || { echo "gateway did not start"; cat "$work/gateway.log"; exit 1; }
+
+admin_pw=$(cat "$work/admin.pw")
+gw_pw=$(cat "$work/gw_orders.pw")
+PGPASSWORD=$admin_pw pgbench -q -i -s "$SCALE" -h 127.0.0.1 -p "$PG_PORT" -U portcullis_admin orders >/dev/null 2>&1
+PGPASSWORD=$admin_pw psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U portcullis_admin -d orders \
+  -c "GRANT SELECT, INSERT, UPDATE ON pgbench_accounts, pgbench_branches, pgbench_tellers, pgbench_history TO gw_orders"
+
+token=$(./portcullis token --issuer "http://127.0.0.1:$ISSUER_PORT" --subject bench-agent --groups bench --ttl 7200)
+
+run() { # label, connection string, password, pgbench args…
+  local label=$1 conn=$2 pw=$3; shift 3
+  local out
+  out=$(PGPASSWORD=$pw pgbench -n -c "$CLIENTS" -j "$THREADS" -T "$DURATION" "$@" "$conn" 2>&1) || { echo "$out" >&2; return 1; }
+  local tps lat
+  tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$out")
+  lat=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$out")
+  echo "$tps $lat"
+}
+
+direct="host=127.0.0.1 port=$PG_PORT dbname=orders user=gw_orders sslmode=disable"
+gateway="host=127.0.0.1 port=$GW_PORT dbname=orders user=bench-agent sslmode=require"
+
+printf '\npgbench: %s clients, %s threads, %ss per run, scale %s, %s cores\n\n' "$CLIENTS" "$THREADS" "$DURATION" "$SCALE" "$(nproc)"
+printf '%-26s %12s %12s %14s %14s %8s\n' workload "direct tps" "gateway tps" "direct lat ms" "gateway lat ms" ratio
+for mode in simple extended; do
+  for workload in select-only tpcb-like; do
+    args=(-M "$mode" -b "$workload")
+    read -r dt dl < <(run direct "$direct" "$gw_pw" "${args[@]}")
+    read -r gt gl < <(run gateway "$gateway" "$token" "${args[@]}")
+    ratio=$(awk -v g="$gt" -v d="$dt" 'BEGIN { printf "%.2f", g / d }')
+    printf '%-26s %12s %12s %14s %14s %8s\n' "$workload -M $mode" "$dt" "$gt" "$dl" "$gl" "$ratio"
+  done
+done
+echo
+echo "gateway log: $work/gateway.log   journal: $work/journal"
