@@ -90,9 +90,11 @@ public final class OidcTokenValidator implements TokenValidator {
     } catch (RuntimeException e) {
       result = Future.failedFuture(new TokenRejectedException("malformed token"));
     }
-    String claimedSubject = jwt == null ? null : jwt.claims().getValue("sub") instanceof String s ? s : null;
-    result = result.onFailure(err ->
-        LOG.debug("token rejected: {} (claimed subject {})", err.getMessage(), claimedSubject));
+    if (LOG.isDebugEnabled()) {
+      String claimedSubject = loggable(jwt == null ? null : jwt.claims().getValue("sub"));
+      result = result.onFailure(err ->
+          LOG.debug("token rejected: {} (claimed subject {})", err.getMessage(), claimedSubject));
+    }
     return onCallerContext(caller, result);
   }
 
@@ -115,6 +117,16 @@ public final class OidcTokenValidator implements TokenValidator {
       }
       return Future.failedFuture(new TokenRejectedException("invalid signature"));
     });
+  }
+
+  /** The subject is attacker-controlled before verification: no control characters (log forging), bounded. */
+  private static String loggable(Object subject) {
+    if (!(subject instanceof String s)) {
+      return "-";
+    }
+    String clean = s.codePoints().allMatch(c -> c >= 0x20 && c != 0x7f && !Character.isISOControl(c))
+        ? s : "<unprintable>";
+    return clean.length() > 128 ? clean.substring(0, 128) + "…" : clean;
   }
 
   /** JWKS refreshes complete on the provider's context; hand results back where the caller runs. */

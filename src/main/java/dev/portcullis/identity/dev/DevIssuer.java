@@ -175,12 +175,17 @@ public final class DevIssuer {
         return;
       }
       String token = minter.mint(sub.trim(), groups, aud, ttl);
-      LOG.info("Dev issuer minted a token for subject {} groups {} audience {} ttl {}s", sub.trim(), groups, aud,
-          ttl.toSeconds());
+      LOG.info("Dev issuer minted a token for subject {} groups {} audience {} ttl {}s", printable(sub.trim()),
+          printable(String.join(",", groups)), printable(aud), ttl.toSeconds());
       json(req, 200, new JsonObject()
           .put("access_token", token)
           .put("token_type", "Bearer")
           .put("expires_in", ttl.toSeconds()));
+    }
+
+    /** Form values end up in the log: keep control characters (log forging) out. */
+    private static String printable(String value) {
+      return value.replaceAll("\\p{Cntrl}", "?");
     }
 
     private static JsonObject discovery(String issuer) {
