@@ -166,4 +166,33 @@ class OidcTokenValidatorTest {
     String token = Tokens.sign(keys.current(), validClaims().subject(null).build());
     assertEquals("token has no subject", rejection(validator, token));
   }
+
+  @Test
+  void rejectedTokensAreNeverSentToTheIssuersIntrospectionOrUserinfoEndpoints() throws Exception {
+    drainRecordedRequests();
+    String token = issue("ci-bot", AUDIENCE, Map.of());
+    String forged = token.substring(0, token.length() - 6) + (token.endsWith("AAAAAA") ? "BBBBBB" : "AAAAAA");
+    assertEquals("invalid signature", rejection(validator, forged));
+    RSAKey impostor = TestIssuerKeys.newKey(keys.current().getKeyID());
+    assertEquals("invalid signature", rejection(validator, Tokens.sign(impostor, validClaims().build())));
+    List<String> paths = drainRecordedRequests();
+    assertTrue(paths.stream().noneMatch(p -> p.contains("introspect") || p.contains("userinfo")),
+        "the library fell back to the issuer: " + paths);
+    assertEquals(List.of(), paths, "rejecting a token needs no request to the issuer");
+  }
+
+  /**
+   * The server records every request it served; returns their paths. No waiting is needed: a fallback to the
+   * issuer would have been answered (and so recorded) before the validator could report the rejection.
+   */
+  static List<String> drainRecordedRequests() {
+    List<String> paths = new java.util.ArrayList<>();
+    while (true) {
+      try {
+        paths.add(server.takeRequest(0, java.util.concurrent.TimeUnit.MILLISECONDS).getPath());
+      } catch (RuntimeException queueEmpty) {
+        return paths;
+      }
+    }
+  }
 }
