@@ -15,7 +15,7 @@ import no.nav.security.mock.oauth2.token.KeyProvider;
  * {@link #current()}. Every JWKS request and every token issued call {@link #signingKey}, which is counted.
  */
 final class TestIssuerKeys extends KeyProvider {
-  private volatile RSAKey current = newKey("key-1");
+  private volatile JWK current = newKey("key-1");
   private final AtomicInteger lookups = new AtomicInteger();
 
   static RSAKey newKey(String kid) {
@@ -33,10 +33,10 @@ final class TestIssuerKeys extends KeyProvider {
   }
 
   RSAKey current() {
-    return current;
+    return current.toRSAKey();
   }
 
-  void rotateTo(RSAKey next) {
+  void rotateTo(JWK next) {
     current = next;
   }
 
