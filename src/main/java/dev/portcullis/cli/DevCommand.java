@@ -57,7 +57,7 @@ final class DevCommand implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     DevIssuer issuer = await(DevIssuer.start(vertx, data, issuerPort));
     Path configFile = writeConfig(data, issuer.issuerUrl(), postgres);
-    GatewayConfig config = ConfigLoader.load(configFile);
+    GatewayConfig config = new ConfigLoader().load(configFile);
     Gateway gateway = await(Gateway.start(vertx, config));
 
     CountDownLatch stopped = new CountDownLatch(1);

@@ -18,7 +18,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    GatewayConfig loaded = ConfigLoader.load(config);
+    GatewayConfig loaded = new ConfigLoader().load(config);
     Vertx vertx = Vertx.vertx();
     Gateway gateway;
     try {

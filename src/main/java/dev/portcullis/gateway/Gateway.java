@@ -1,0 +1,128 @@
+package dev.portcullis.gateway;
+
+import dev.portcullis.config.EventsConfig;
+import dev.portcullis.config.GatewayConfig;
+import dev.portcullis.events.BusEventPublisher;
+import dev.portcullis.events.EventPublisherVerticle;
+import dev.portcullis.events.JournalSink;
+import dev.portcullis.events.TopicRouting;
+import dev.portcullis.forward.PgForwardingVerticle;
+import dev.portcullis.identity.OidcTokenValidator;
+import dev.portcullis.identity.TokenValidator;
+import dev.portcullis.pg.PgTerminationVerticle;
+import dev.portcullis.policy.PolicyDirectoryWatcher;
+import dev.portcullis.policy.PolicyEngine;
+import dev.portcullis.policy.PolicyLoader;
+import dev.portcullis.policy.PolicyVerticle;
+import dev.portcullis.policy.sql.PostgresSqlAnalyzer;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadPoolExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: the verticles of design-notes §0 deployed on one Vertx, wired only through the event bus.
+ *
+ * <p>Start order follows the data path backwards, so nothing can accept a connection before what it relies on is
+ * listening: event publisher, policy, forwarding, token validator (OIDC discovery), and last the PostgreSQL listener.
+ * Policies are loaded before anything starts: a broken policy directory fails the start with file and line.
+ */
+public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  /** Policy reload poll interval: small enough that an edited file applies "at once" for a person. */
+  private static final long POLICY_POLL_MS = 1_000;
+
+  private final Vertx vertx;
+  private final List<String> deployments = new ArrayList<>();
+  private PolicyDirectoryWatcher watcher;
+  private ThreadPoolExecutor policyWorker;
+  private OidcTokenValidator validator;
+
+  private Gateway(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Starts a gateway with the OIDC validator of {@code config.oidc()}. */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+    return start(vertx, config, null);
+  }
+
+  /**
+   * Starts a gateway; {@code tokens} replaces the OIDC validator when not null (tests that need a validator of their
+   * own, e.g. to count calls).
+   */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, TokenValidator tokens) {
+    Gateway gateway = new Gateway(vertx);
+    return gateway.deploy(config, tokens).recover(e -> gateway.stop().transform(v -> Future.failedFuture(e)));
+  }
+
+  private Future<Gateway> deploy(GatewayConfig config, TokenValidator tokens) {
+    Codecs.register(vertx);
+    int cores = Runtime.getRuntime().availableProcessors();
+
+    PolicyEngine engine;
+    JournalSink sink;
+    try {
+      sink = sinkFor(config.events());
+      policyWorker = PolicyEngine.boundedExecutor(Math.max(1, cores), 10_000);
+      engine = new PolicyEngine(new PostgresSqlAnalyzer(), policyWorker, 10_000,
+          PolicyLoader.loadDirectory(config.policiesDir()));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    watcher = new PolicyDirectoryWatcher(config.policiesDir(), engine);
+    watcher.start(POLICY_POLL_MS);
+
+    return deploy(new EventPublisherVerticle(sink))
+        .compose(v -> vertx.deployVerticle(() -> new PolicyVerticle(engine), new DeploymentOptions().setInstances(cores)))
+        .onSuccess(deployments::add)
+        .compose(v -> deploy(new PgForwardingVerticle(config.targets())))
+        .compose(v -> tokens != null ? Future.succeededFuture(tokens)
+            : OidcTokenValidator.create(vertx, config.oidc()).map(created -> (TokenValidator) (validator = created)))
+        .compose(validated -> vertx.deployVerticle(
+            PgTerminationVerticle.instances(config.postgres(), config.gatewayId(), validated,
+                new BusEventPublisher(vertx.eventBus())),
+            new DeploymentOptions().setInstances(cores)))
+        .onSuccess(deployments::add)
+        .map(v -> {
+          LOG.info("gateway '{}' listening for PostgreSQL on {}:{}, targets {}, policies {}", config.gatewayId(),
+              config.postgres().host(), config.postgres().port(), config.targets().keySet(), config.policiesDir());
+          return this;
+        });
+  }
+
+  private Future<Void> deploy(io.vertx.core.Deployable verticle) {
+    return vertx.deployVerticle(verticle).onSuccess(deployments::add).mapEmpty();
+  }
+
+  private static JournalSink sinkFor(EventsConfig events) {
+    if (events.sink() == EventsConfig.Sink.KAFKA) {
+      // The Kafka sink is its own issue; refusing beats silently writing audit events somewhere else.
+      throw new IllegalStateException("events.sink: kafka is not available in this version; use journal");
+    }
+    return new JournalSink(events.journalDir(),
+        new TopicRouting(events.kafka() == null ? null : events.kafka().topicPrefix()));
+  }
+
+  /** Stops listening first, then the rest in reverse order, so no session is accepted that cannot be served. */
+  public Future<Void> stop() {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    }
+    return chain.eventually(() -> {
+      if (watcher != null) {
+        watcher.close();
+      }
+      if (policyWorker != null) {
+        policyWorker.shutdownNow();
+      }
+      return validator == null ? Future.succeededFuture() : validator.close();
+    });
+  }
+}
