@@ -3,10 +3,30 @@ package dev.portcullis.policy.sql;
 import java.util.List;
 
 /**
- * The PostgreSQL {@link SqlAnalyzer}: splitting and fingerprinting with {@link PgLexer}, analysis with
- * {@link StatementClassifier} (token stream first, JSqlParser for queries and DML).
+ * The PostgreSQL {@link SqlAnalyzer}: splitting and fingerprinting with {@link PgLexer} (fast, event-loop safe),
+ * analysis with {@link StatementClassifier} (token stream first, JSqlParser for queries and DML, on a shared
+ * bounded pool with a timeout). Bounded: statements longer than {@link #maxLength} characters or nested deeper than
+ * {@link #maxDepth} parentheses are answered {@code unsupported} before any parser sees them.
  */
 public final class PostgresSqlAnalyzer implements SqlAnalyzer {
+  public static final int DEFAULT_MAX_LENGTH = 256 * 1024;
+  public static final int DEFAULT_MAX_DEPTH = 64;
+  public static final long DEFAULT_PARSE_TIMEOUT_MILLIS = 2000;
+
+  private final int maxLength;
+  private final int maxDepth;
+  private final StatementClassifier classifier;
+
+  public PostgresSqlAnalyzer() {
+    this(DEFAULT_MAX_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_PARSE_TIMEOUT_MILLIS);
+  }
+
+  public PostgresSqlAnalyzer(int maxLength, int maxDepth, long parseTimeoutMillis) {
+    this.maxLength = maxLength;
+    this.maxDepth = maxDepth;
+    this.classifier = new StatementClassifier(QueryParser.shared(parseTimeoutMillis));
+  }
+
   @Override
   public List<LexedStatement> split(String sql) {
     return StatementSplitter.split(sql);
@@ -14,6 +34,29 @@ public final class PostgresSqlAnalyzer implements SqlAnalyzer {
 
   @Override
   public StatementAnalysis analyze(LexedStatement statement) {
-    return StatementAnalysis.unsupported("analysis not implemented yet");
+    String text = statement.text();
+    if (text.length() > maxLength) {
+      return StatementAnalysis.unsupported("statement longer than " + maxLength + " characters");
+    }
+    Token.Lexed lexed;
+    try {
+      lexed = Token.lex(text, maxDepth);
+    } catch (SqlLexException e) {
+      return StatementAnalysis.unsupported(e.getMessage());
+    }
+    if (lexed.maxDepth() > maxDepth) {
+      return StatementAnalysis.unsupported("statement nested deeper than " + maxDepth + " parentheses");
+    }
+    for (Token t : lexed.tokens()) {
+      if (t.type() == TokenType.SEMICOLON) {
+        return StatementAnalysis.unsupported("one statement expected, found several (split first)");
+      }
+    }
+    try {
+      return classifier.classify(lexed.tokens());
+    } catch (RuntimeException | StackOverflowError e) {
+      // fail closed on anything the walkers did not foresee (JSqlParser ASTs hold surprises)
+      return StatementAnalysis.unsupported("statement not understood: " + e.getClass().getSimpleName());
+    }
   }
 }

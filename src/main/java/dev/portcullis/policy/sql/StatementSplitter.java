@@ -2,6 +2,7 @@ package dev.portcullis.policy.sql;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Cuts a message into statements at top-level {@code ;} and fingerprints each one in the same single lexer pass.
@@ -12,6 +13,12 @@ import java.util.List;
  * fingerprints mean equal token shapes. {@code $n} parameters and every keyword (EXPLAIN options included) stay.
  */
 final class StatementSplitter {
+  /** Keywords that keep a space before {@code (} so the fingerprint reads {@code in (?)}, not {@code in(?)}. */
+  private static final Set<String> SPACED_KEYWORDS = Set.of("as", "in", "exists", "any", "all", "some", "and",
+      "or", "not", "on", "using", "values", "lateral", "then", "else", "when", "from", "join", "where", "select",
+      "by", "union", "intersect", "except", "returning", "set", "into", "case", "is", "with", "filter", "over",
+      "group", "conflict", "explain", "limit", "offset", "having", "distinct", "copy", "array", "row");
+
   private StatementSplitter() {}
 
   static List<LexedStatement> split(String sql) {
@@ -20,6 +27,7 @@ final class StatementSplitter {
     StringBuilder fp = new StringBuilder(Math.min(sql.length(), 1024));
     int stmtStart = 0;
     TokenType prev = null;
+    boolean prevKeyword = false;
     while (true) {
       TokenType t = lexer.next();
       if (t == TokenType.EOF || t == TokenType.SEMICOLON) {
@@ -34,10 +42,12 @@ final class StatementSplitter {
         prev = null;
         continue;
       }
-      if (prev != null && spaceBetween(prev, t)) {
+      if (prev != null && spaceBetween(prev, prevKeyword, t)) {
         fp.append(' ');
       }
+      int before = fp.length();
       appendToken(fp, lexer, t);
+      prevKeyword = t == TokenType.IDENT && SPACED_KEYWORDS.contains(fp.substring(before));
       prev = t;
     }
   }
@@ -64,7 +74,7 @@ final class StatementSplitter {
   }
 
   /** Fixed spacing: {@code f(a, b)}, {@code s.t}, {@code x::int}, {@code a[?]}; a space everywhere else. */
-  private static boolean spaceBetween(TokenType prev, TokenType t) {
+  private static boolean spaceBetween(TokenType prev, boolean prevKeyword, TokenType t) {
     switch (prev) {
       case LPAREN, LBRACKET, DOT, TYPECAST:
         return false;
@@ -75,7 +85,7 @@ final class StatementSplitter {
       case COMMA, RPAREN, RBRACKET, DOT, TYPECAST, LBRACKET:
         return false;
       case LPAREN:
-        return prev != TokenType.IDENT && prev != TokenType.QUOTED_IDENT;
+        return prev != TokenType.IDENT && prev != TokenType.QUOTED_IDENT || prevKeyword;
       default:
         return true;
     }
