@@ -41,6 +41,10 @@ final class PgLexer {
     return type;
   }
 
+  CharSequence source() {
+    return s;
+  }
+
   String text() {
     return s.substring(start, end);
   }
@@ -103,6 +107,14 @@ final class PgLexer {
     }
     int close = closingQuoteOfUnicodeIdent();
     return UnicodeEscapes.decode(unquoteIdent(start + 3, close), uescape);
+  }
+
+  /** Appends the token's text, folding an unquoted identifier, without an intermediate String. */
+  void appendFolded(StringBuilder out) {
+    for (int i = start; i < end; i++) {
+      char ch = s.charAt(i);
+      out.append(ch >= 'A' && ch <= 'Z' ? (char) (ch + ('a' - 'A')) : ch);
+    }
   }
 
   private int closingQuoteOfUnicodeIdent() {

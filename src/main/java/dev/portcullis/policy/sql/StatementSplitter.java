@@ -27,7 +27,7 @@ final class StatementSplitter {
     StringBuilder fp = new StringBuilder(Math.min(sql.length(), 1024));
     int stmtStart = 0;
     TokenType prev = null;
-    boolean prevKeyword = false;
+    int prevStart = 0;
     while (true) {
       TokenType t = lexer.next();
       if (t == TokenType.EOF || t == TokenType.SEMICOLON) {
@@ -42,12 +42,12 @@ final class StatementSplitter {
         prev = null;
         continue;
       }
-      if (prev != null && spaceBetween(prev, prevKeyword, t)) {
+      if (prev != null && spaceBetween(prev, t == TokenType.LPAREN && prev == TokenType.IDENT
+          && SPACED_KEYWORDS.contains(fp.substring(prevStart)), t)) {
         fp.append(' ');
       }
-      int before = fp.length();
+      prevStart = fp.length();
       appendToken(fp, lexer, t);
-      prevKeyword = t == TokenType.IDENT && SPACED_KEYWORDS.contains(fp.substring(before));
       prev = t;
     }
   }
@@ -55,9 +55,9 @@ final class StatementSplitter {
   private static void appendToken(StringBuilder fp, PgLexer lexer, TokenType t) {
     switch (t) {
       case STRING, DOLLAR_STRING, NUMBER -> fp.append('?');
-      case IDENT -> fp.append(lexer.identifierValue());
+      case IDENT -> lexer.appendFolded(fp);
       case QUOTED_IDENT -> appendQuoted(fp, lexer.identifierValue());
-      default -> fp.append(lexer.text());
+      default -> fp.append(lexer.source(), lexer.start(), lexer.end());
     }
   }
 
