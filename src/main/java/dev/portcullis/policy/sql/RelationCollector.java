@@ -57,6 +57,9 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
  * token stream: a subquery hidden in a clause this walker does not visit makes the counts disagree (fail closed).
  */
 final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Void> {
+  private static final Set<String> SYNTAX_CALLS = Set.of("array", "any", "all", "some", "exists", "row");
+  private static final Set<String> GROUPING_CALLS = Set.of("rollup", "cube");
+
   private final Findings f;
   private final Deque<Set<String>> cteScopes = new ArrayDeque<>();
   private final ExpressionVisitorAdapter<Void> expressions;
@@ -69,7 +72,11 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
     this.expressions = new ExpressionVisitorAdapter<>() {
       @Override
       public <S> Void visit(Function function, S context) {
-        f.function(functionName(function.getMultipartName()));
+        List<String> parts = function.getMultipartName();
+        // ARRAY(…), ANY(…), ALL(…) are grammar, not calls — unless quoted, when they name a user function
+        if (!(parts.size() == 1 && SYNTAX_CALLS.contains(parts.get(0).toLowerCase(java.util.Locale.ROOT)))) {
+          f.function(functionName(parts));
+        }
         return super.visit(function, context);
       }
 
@@ -274,6 +281,21 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
     }
   }
 
+  /** In GROUP BY, ROLLUP(…) and CUBE(…) are grammar; elsewhere the same words would call a function. */
+  private void groupBy(List<?> items) {
+    if (items == null) {
+      return;
+    }
+    for (Object item : items) {
+      if (item instanceof Function fn && fn.getMultipartName().size() == 1
+          && GROUPING_CALLS.contains(fn.getMultipartName().get(0).toLowerCase(java.util.Locale.ROOT))) {
+        expression(fn.getParameters());
+      } else if (item instanceof Expression e) {
+        expression(e);
+      }
+    }
+  }
+
   private void orderBy(List<OrderByElement> elements) {
     if (elements != null) {
       elements.forEach(o -> expression(o.getExpression()));
@@ -325,7 +347,7 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
       joins(ps.getJoins());
       expression(ps.getWhere());
       if (ps.getGroupBy() != null) {
-        expression(ps.getGroupBy().getGroupByExpressionList());
+        groupBy(ps.getGroupBy().getGroupByExpressionList());
         if (ps.getGroupBy().getGroupingSets() != null) {
           expressions(ps.getGroupBy().getGroupingSets());
         }

@@ -57,9 +57,17 @@ final class UtilityStatements {
 
   /** SET [SESSION|LOCAL] name {TO|=} …, SET ROLE, SET SESSION AUTHORIZATION, SET TIME ZONE, SET TRANSACTION… */
   private static void set(TokenRange r, Findings f) {
-    int i = r.skip(r.from() + 1, "session", "local");
+    int i = r.from() + 1;
+    while (r.word(i).equals("session") && !r.word(i + 1).equals("authorization")
+        && !r.word(i + 1).equals("characteristics") || r.word(i).equals("local")) {
+      i++;
+    }
     String w = r.word(i);
-    if (w.equals("transaction") || r.word(r.from() + 1).equals("session") && w.equals("characteristics")) {
+    if (w.equals("session")) {
+      i++;
+      w = r.word(i);
+    }
+    if (w.equals("transaction") || w.equals("characteristics")) {
       f.kind(StatementKind.TRANSACTION);
       return;
     }
