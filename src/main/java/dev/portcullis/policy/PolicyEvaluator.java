@@ -13,7 +13,8 @@ import java.util.TreeSet;
  * event loop after the analysis (or a cache hit). Order of checks, most restrictive first:
  * <ol>
  *   <li>fixed denials, whatever the policies say: a statement that could not be analysed; SET/RESET of a setting
- *       that changes how later statements are lexed or resolved, or who runs them;</li>
+ *       that changes how later statements are lexed or resolved, or who runs them (and {@code set_config}, which
+ *       can do the same from an expression, even under {@code functions: ["*"]});</li>
  *   <li>a matching deny rule (a listed kind, any table matching);</li>
  *   <li>a called function that is neither built-in safe nor named by a matching allow rule;</li>
  *   <li>every kind must be covered — by an allow rule whose globs match every table, or by a matching review rule —
@@ -28,6 +29,11 @@ public final class PolicyEvaluator {
   /** Settings whose change would alter lexing (encoding, string syntax), name resolution, or the acting role. */
   static final Set<String> PINNED_SETTINGS = Set.of("client_encoding", "standard_conforming_strings",
       "search_path", "role", "session_authorization");
+  /**
+   * Functions refused even under {@code functions: ["*"]}: {@code set_config} changes the same settings as SET
+   * (search_path, role…) from inside an expression, which would silently undo the pinned name resolution.
+   */
+  static final Set<String> PINNED_FUNCTIONS = Set.of("set_config", "pg_catalog.set_config");
   private static final Set<StatementKind> ALLOWED_BY_DEFAULT = EnumSet.of(StatementKind.TRANSACTION,
       StatementKind.SHOW);
   private static final Set<StatementKind> WRAPPERS = EnumSet.of(StatementKind.EXPLAIN, StatementKind.PREPARE);
@@ -54,6 +60,10 @@ public final class PolicyEvaluator {
       }
     }
     for (String f : new TreeSet<>(a.functions())) {
+      if (PINNED_FUNCTIONS.contains(f)) {
+        return new Decision.Deny(null, null, "function '" + f + "' is not allowed: it can change settings the "
+            + "gateway pins (search_path, role)");
+      }
       if (!SafeFunctions.isSafe(f) && !allowedFunction(policies, a, f)) {
         return new Decision.Deny(null, null, "function '" + f + "' is not allowed (not a built-in safe function, "
             + "and no allow rule matching this statement lists it in functions)");

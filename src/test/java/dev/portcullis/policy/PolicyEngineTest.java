@@ -114,6 +114,8 @@ class PolicyEngineTest {
     expect(judge(OWNER, "SELECT nextval('orders_id_seq') FROM orders"), "Allow", "read-write-public", "");
     expect(judge(AGENT, "SELECT nextval('orders_id_seq') FROM orders"), "Deny", null, "function 'nextval'");
     expect(judge(OWNER, "SELECT * FROM pg_stat_activity"), "Allow", "catalogs", "");
+    expect(judge(OWNER, "SELECT set_config('search_path', 'secret', false) FROM orders"), "Deny", null,
+        "function 'set_config' is not allowed");
     expect(judge(OWNER, "GRANT ALL ON orders TO public"), "Deny", "no-dcl", "");
   }
 
