@@ -14,6 +14,8 @@ import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.MySQLGroupConcat;
+import net.sf.jsqlparser.expression.TimezoneExpression;
+import net.sf.jsqlparser.expression.WindowDefinition;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.delete.Delete;
@@ -63,6 +65,7 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
   private final Findings f;
   private final Deque<Set<String>> cteScopes = new ArrayDeque<>();
   private final ExpressionVisitorAdapter<Void> expressions;
+  final Set<String> cteNames = new HashSet<>();
   int selects;
   int tableStatements;
   int intos;
@@ -82,8 +85,24 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
 
       @Override
       public <S> Void visit(AnalyticExpression analytic, S context) {
+        // the adapter skips FILTER, OVER (PARTITION BY … ORDER BY …) and the aggregate's own ORDER BY
         f.function(RelationNames.normalizePart(analytic.getName()));
-        return super.visit(analytic, context);
+        expression(analytic.getExpression());
+        expression(analytic.getOffset());
+        expression(analytic.getDefaultValue());
+        expression(analytic.getFilterExpression());
+        expression(analytic.getPartitionExpressionList());
+        orderBy(analytic.getOrderByElements());
+        orderBy(analytic.getFuncOrderBy());
+        window(analytic.getWindowDefinition());
+        return null;
+      }
+
+      @Override
+      public <S> Void visit(TimezoneExpression tz, S context) {
+        expression(tz.getLeftExpression());
+        expressions(tz.getTimezoneExpressions());
+        return null;
       }
 
       @Override
@@ -216,6 +235,7 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
           f.fail("WITH item not understood");
         }
         scope.add(RelationNames.normalizePart(item.getAliasName()));
+        cteNames.add(RelationNames.normalizePart(item.getAliasName()));
       }
       body.run();
     } finally {
@@ -296,6 +316,13 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
     }
   }
 
+  private void window(WindowDefinition w) {
+    if (w != null) {
+      expression(w.getPartitionExpressionList());
+      orderBy(w.getOrderByElements());
+    }
+  }
+
   private void orderBy(List<OrderByElement> elements) {
     if (elements != null) {
       elements.forEach(o -> expression(o.getExpression()));
@@ -354,6 +381,9 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
       }
       expression(ps.getHaving());
       expression(ps.getQualify());
+      if (ps.getWindowDefinitions() != null) {
+        ps.getWindowDefinitions().forEach(this::window);
+      }
       if (ps.getIntoTables() != null && !ps.getIntoTables().isEmpty()) {
         f.kind(StatementKind.DDL).kind(StatementKind.INSERT);
         intos++;
