@@ -15,9 +15,22 @@ final class CallCheck {
    * can never name a function, so {@code word(} is grammar. Plus the type/function-name keywords that are
    * grammar before a parenthesis ({@code JOIN (…)}, {@code LIKE (…)}).
    */
-  private static final Set<String> GRAMMAR = Set.of("all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "between", "bigint", "bit", "boolean", "both", "case", "cast", "char", "character", "check", "coalesce", "collate", "column", "constraint", "create", "current_catalog", "current_date", "current_role", "current_time", "current_timestamp", "current_user", "dec", "decimal", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "exists", "extract", "false", "fetch", "float", "for", "foreign", "from", "grant", "greatest", "group", "grouping", "having", "in", "initially", "inout", "int", "integer", "intersect", "interval", "into", "lateral", "leading", "least", "limit", "localtime", "localtimestamp", "national", "nchar", "none", "normalize", "not", "null", "nullif", "numeric", "offset", "on", "only", "or", "order", "out", "overlay", "placing", "position", "precision", "primary", "real", "references", "returning", "row", "select", "session_user", "setof", "smallint", "some", "substring", "symmetric", "table", "then", "time", "timestamp", "to", "trailing", "treat", "trim", "true", "union", "unique", "user", "using", "values", "varchar", "variadic", "when", "where", "window", "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable",
-      "join", "like", "ilike", "similar", "overlaps", "is", "isnull", "notnull", "inner", "outer", "cross",
-      "natural", "full", "tablesample", "concurrently", "verbose", "freeze", "binary", "collation", "authorization");
+  private static final Set<String> GRAMMAR = Set.of(
+      "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "between", "bigint", "bit",
+      "boolean", "both", "case", "cast", "char", "character", "check", "coalesce", "collate", "column",
+      "constraint", "create", "current_catalog", "current_date", "current_role", "current_time",
+      "current_timestamp", "current_user", "dec", "decimal", "default", "deferrable", "desc", "distinct", "do",
+      "else", "end", "except", "exists", "extract", "false", "fetch", "float", "for", "foreign", "from", "grant",
+      "greatest", "group", "grouping", "having", "in", "initially", "inout", "int", "integer", "intersect",
+      "interval", "into", "lateral", "leading", "least", "limit", "localtime", "localtimestamp", "national",
+      "nchar", "none", "normalize", "not", "null", "nullif", "numeric", "offset", "on", "only", "or", "order",
+      "out", "overlay", "placing", "position", "precision", "primary", "real", "references", "returning", "row",
+      "select", "session_user", "setof", "smallint", "some", "substring", "symmetric", "table", "then", "time",
+      "timestamp", "to", "trailing", "treat", "trim", "true", "union", "unique", "user", "using", "values",
+      "varchar", "variadic", "when", "where", "window", "with", "xmlattributes", "xmlconcat", "xmlelement",
+      "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable", "join",
+      "like", "ilike", "similar", "overlaps", "is", "isnull", "notnull", "inner", "outer", "cross", "natural",
+      "full", "tablesample", "concurrently", "verbose", "freeze", "binary", "collation", "authorization");
 
   private CallCheck() {}
 
@@ -66,6 +79,8 @@ final class CallCheck {
         return prev != null && prev.is("grouping");
       case "system", "bernoulli":
         return prev != null && prev.is("tablesample");
+      case "set":
+        return prev != null && prev.isName() && f.kinds.contains(StatementKind.UPDATE); // SET (a, b) = (…)
       case "conflict":
         return prev != null && prev.is("on") && f.kinds.contains(StatementKind.INSERT);
       default:

@@ -80,7 +80,6 @@ final class ExpressionWalker extends ExpressionVisitorAdapter<Void> {
     return super.visit(concat, context);
   }
 
-
   static String functionName(List<String> parts) {
     List<String> normalized = new ArrayList<>(parts.size());
     for (String p : parts) {
@@ -95,7 +94,6 @@ final class ExpressionWalker extends ExpressionVisitorAdapter<Void> {
     }
   }
 
-
   void selectItems(List<? extends SelectItem<?>> items) {
     if (items != null) {
       for (SelectItem<?> item : items) {
@@ -104,7 +102,6 @@ final class ExpressionWalker extends ExpressionVisitorAdapter<Void> {
     }
   }
 
-
   void updateSets(List<UpdateSet> sets) {
     if (sets != null) {
       for (UpdateSet set : sets) {
@@ -112,7 +109,6 @@ final class ExpressionWalker extends ExpressionVisitorAdapter<Void> {
       }
     }
   }
-
 
   /** In GROUP BY, ROLLUP(…) and CUBE(…) are grammar; elsewhere the same words would call a function. */
   void groupBy(List<?> items) {
@@ -129,14 +125,12 @@ final class ExpressionWalker extends ExpressionVisitorAdapter<Void> {
     }
   }
 
-
   void window(WindowDefinition w) {
     if (w != null) {
       expression(w.getPartitionExpressionList());
       orderBy(w.getOrderByElements());
     }
   }
-
 
   void orderBy(List<OrderByElement> elements) {
     if (elements != null) {
