@@ -15,7 +15,7 @@ final class CallCheck {
    * can never name a function, so {@code word(} is grammar. Plus the type/function-name keywords that are
    * grammar before a parenthesis ({@code JOIN (…)}, {@code LIKE (…)}).
    */
-  private static final Set<String> GRAMMAR = Set.of(
+  static final Set<String> GRAMMAR = Set.of(
       "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "between", "bigint", "bit",
       "boolean", "both", "case", "cast", "char", "character", "check", "coalesce", "collate", "column",
       "constraint", "create", "current_catalog", "current_date", "current_role", "current_time",
