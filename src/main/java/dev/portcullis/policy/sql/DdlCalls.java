@@ -29,7 +29,7 @@ final class DdlCalls {
     for (int i = r.from(); i + 1 < r.to(); i++) {
       Token name = r.at(i);
       if (!name.isName() || !r.is(i + 1, TokenType.LPAREN)
-          || name.type() == TokenType.IDENT && CallCheck.GRAMMAR.contains(name.value())) {
+          || name.type() == TokenType.IDENT && TokenCrossCheck.GRAMMAR.contains(name.value())) {
         continue;
       }
       int start = i;
@@ -69,6 +69,6 @@ final class DdlCalls {
     if (DECLARING.contains(p)) {
       return false;
     }
-    return CallCheck.GRAMMAR.contains(p); // DEFAULT f(), CHECK (… f()), AND f(): a call; column type(n): not
+    return TokenCrossCheck.GRAMMAR.contains(p); // DEFAULT f(), CHECK (… f()), AND f(): a call; column type(n): not
   }
 }

@@ -12,6 +12,7 @@ import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.MySQLGroupConcat;
 import net.sf.jsqlparser.expression.TimezoneExpression;
+import net.sf.jsqlparser.expression.TrimFunction;
 import net.sf.jsqlparser.expression.WindowDefinition;
 import net.sf.jsqlparser.statement.select.OrderByElement;
 import net.sf.jsqlparser.statement.select.SelectItem;
@@ -21,7 +22,7 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
 /**
  * Walks expressions for {@link RelationCollector}: records every function call and hands subqueries to the
  * collector. JSqlParser's adapter skips parts of some nodes (FILTER, OVER, an aggregate's ORDER BY, AT TIME ZONE,
- * ANY (subquery)); those are walked here explicitly, and {@link CallCheck} catches whatever is still missed.
+ * ANY (subquery)); those are walked here explicitly, and {@link TokenCrossCheck} catches whatever is still missed.
  */
 final class ExpressionWalker extends ExpressionVisitorAdapter<Void> {
   private static final Set<String> SYNTAX_CALLS = Set.of("array", "any", "all", "some", "exists", "row");
@@ -65,6 +66,13 @@ final class ExpressionWalker extends ExpressionVisitorAdapter<Void> {
   public <S> Void visit(TimezoneExpression tz, S context) {
     expression(tz.getLeftExpression());
     expressions(tz.getTimezoneExpressions());
+    return null;
+  }
+
+  @Override
+  public <S> Void visit(TrimFunction trim, S context) {
+    expression(trim.getExpression()); // the adapter throws when TRIM(BOTH FROM x) leaves one side empty
+    expression(trim.getFromExpression());
     return null;
   }
 

@@ -12,7 +12,7 @@
  *       {@code StatementClassifier} reads the first keywords. Queries and DML are rendered by {@code Neutralizer}
  *       and parsed by JSqlParser 5.3 on a shared bounded pool with a timeout ({@code QueryParser}), walked by
  *       {@code RelationCollector}/{@code ExpressionWalker}, and cross-checked against the tokens (every SELECT,
- *       TABLE and INTO accounted for; every {@code name(} a reported call or grammar — {@code CallCheck}). Any
+ *       TABLE and INTO accounted for; every {@code name(} a reported call or grammar — {@code TokenCrossCheck}). Any
  *       mismatch, parse failure or unknown statement is {@code unsupported}: denied.</li>
  * </ol>
  *

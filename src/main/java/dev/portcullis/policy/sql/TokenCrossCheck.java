@@ -5,11 +5,12 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The safety net behind function allow-listing: every {@code name(} in the token stream must be a call the
- * JSqlParser walk reported, or grammar that cannot be a call. A call hidden in a clause the walk does not visit
- * (or that JSqlParser models as something else) would otherwise escape the allow-list; here it fails closed.
+ * The safety net behind the JSqlParser walk: every {@code name(} in the token stream must be a call the walk
+ * reported, or grammar that cannot be a call; every relation named after FROM or JOIN must be a reported table or
+ * a CTE. A call or table hidden in a clause the walk does not visit (or that JSqlParser models as something else)
+ * would otherwise escape the policy; here it fails closed.
  */
-final class CallCheck {
+final class TokenCrossCheck {
   /**
    * PostgreSQL 15's reserved and column-name keywords ({@code pg_get_keywords()} catcode R and C): unquoted, they
    * can never name a function, so {@code word(} is grammar. Plus the type/function-name keywords that are
@@ -32,10 +33,51 @@ final class CallCheck {
       "like", "ilike", "similar", "overlaps", "is", "isnull", "notnull", "inner", "outer", "cross", "natural",
       "full", "tablesample", "concurrently", "verbose", "freeze", "binary", "collation", "authorization");
 
-  private CallCheck() {}
+  private TokenCrossCheck() {}
+
+  /** SQL functions whose argument syntax contains FROM ({@code extract(year FROM x)}). */
+  private static final Set<String> FROM_IN_ARGUMENTS = Set.of("extract", "substring", "trim", "overlay", "position");
+
+  /** Fails {@code f} when a relation after FROM/JOIN in {@code r} is neither a reported table nor a CTE. */
+  static void verifyTables(TokenRange r, Findings f, Set<String> cteNames) {
+    Set<String> known = new HashSet<>(cteNames);
+    for (String table : f.tables) {
+      known.add(lastPart(table));
+    }
+    for (int i = r.from(); i + 1 < r.to(); i++) {
+      Token t = r.at(i);
+      if (!(t.is("from") || t.is("join")) || t.is("from") && (r.word(i - 1).equals("distinct") || i == r.from()
+          || insideArguments(r, i))) {
+        continue;
+      }
+      int j = r.skip(i + 1, "only");
+      java.util.List<String> parts = TokenRange.newParts();
+      int next = r.name(j, parts);
+      if (next < 0 || r.is(next, TokenType.LPAREN)) {
+        continue; // a subquery (counted elsewhere) or a function in FROM (checked as a call)
+      }
+      String name = RelationNames.truncate(parts.get(parts.size() - 1));
+      if (!known.contains(name)) {
+        f.fail("a table reference was not understood: " + name);
+        return;
+      }
+    }
+  }
+
+  /** Whether the FROM at {@code i} sits in the argument list of extract/substring/trim/overlay/position. */
+  private static boolean insideArguments(TokenRange r, int i) {
+    int depth = r.at(i).depth();
+    for (int k = i - 1; k > r.from(); k--) {
+      Token t = r.at(k);
+      if (t.type() == TokenType.LPAREN && t.depth() == depth - 1) {
+        return FROM_IN_ARGUMENTS.contains(r.word(k - 1));
+      }
+    }
+    return false;
+  }
 
   /** Fails {@code f} when a {@code name(} in {@code r} is neither a reported call nor grammar. */
-  static void verify(TokenRange r, Findings f, Set<String> cteNames) {
+  static void verifyCalls(TokenRange r, Findings f, Set<String> cteNames) {
     Set<String> known = new HashSet<>();
     for (String fn : f.functions) {
       known.add(lastPart(fn));
