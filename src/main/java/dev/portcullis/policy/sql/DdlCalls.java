@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * Function calls inside DDL, read from tokens (JSqlParser does not model most DDL). They matter because DDL runs
- * them at once — {@code ALTER TABLE … ADD CHECK (f(x))} and {@code … TYPE … USING f(x)} evaluate on every row — or
+ * them at once ({@code ALTER TABLE … ADD CHECK (f(x))} and {@code … TYPE … USING f(x)} evaluate on every row) or
  * later on behalf of others (DEFAULT, generated columns, trigger functions). A {@code name(} counts as a call
  * unless its context shows a relation, a type modifier, a declaration or grammar; a wrong guess is a stricter
  * decision (an unknown "function" is not allowed), never a missed call in the contexts listed here.

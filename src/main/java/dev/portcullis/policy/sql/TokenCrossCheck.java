@@ -50,7 +50,7 @@ final class TokenCrossCheck {
           || insideArguments(r, i))) {
         continue;
       }
-      int j = r.skip(i + 1, "only");
+      int j = r.skip(r.skip(i + 1, "lateral"), "only");
       java.util.List<String> parts = TokenRange.newParts();
       int next = r.name(j, parts);
       if (next < 0 || r.is(next, TokenType.LPAREN)) {

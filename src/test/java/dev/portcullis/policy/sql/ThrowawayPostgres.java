@@ -43,8 +43,8 @@ final class ThrowawayPostgres implements AutoCloseable {
     run(asPostgres(root, BIN.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "app",
         "--pwfile=" + pw, "-A", "scram-sha-256", "-E", "UTF8", "--no-sync"));
     run(asPostgres(root, BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-l",
-        dir.resolve("log").toString(), "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off",
-        "start"));
+        dir.resolve("log").toString(), "-o",
+        "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", "start"));
     Runtime.getRuntime().addShutdownHook(new Thread(pg::stopQuietly));
     return pg;
   }
