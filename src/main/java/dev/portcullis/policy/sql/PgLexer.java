@@ -62,26 +62,27 @@ final class PgLexer {
     char c1 = pos + 1 < limit ? s.charAt(pos + 1) : 0;
     TokenType t;
     if (c1 == '\'' && (c == 'e' || c == 'E')) {
-      pos = scanQuoted(pos + 2, true);
+      pos = PgText.scanQuoted(s, pos + 2, limit, true, start);
       t = TokenType.STRING;
     } else if (c1 == '\'' && (c == 'b' || c == 'B' || c == 'x' || c == 'X' || c == 'n' || c == 'N')) {
-      pos = scanQuoted(pos + 2, false);
+      pos = PgText.scanQuoted(s, pos + 2, limit, false, start);
       t = TokenType.STRING;
     } else if ((c == 'u' || c == 'U') && c1 == '&' && pos + 2 < limit
         && (s.charAt(pos + 2) == '\'' || s.charAt(pos + 2) == '"')) {
       boolean ident = s.charAt(pos + 2) == '"';
-      pos = ident ? scanQuotedIdent(pos + 3) : scanQuoted(pos + 3, false);
+      pos = ident ? PgText.scanQuotedIdent(s, pos + 3, limit, start)
+          : PgText.scanQuoted(s, pos + 3, limit, false, start);
       pos = scanUescape(pos);
       t = ident ? TokenType.QUOTED_IDENT : TokenType.STRING;
     } else if (c == '\'') {
-      pos = scanQuoted(pos + 1, false);
+      pos = PgText.scanQuoted(s, pos + 1, limit, false, start);
       t = TokenType.STRING;
     } else if (c == '"') {
-      pos = scanQuotedIdent(pos + 1);
+      pos = PgText.scanQuotedIdent(s, pos + 1, limit, start);
       t = TokenType.QUOTED_IDENT;
-    } else if (isIdentStart(c)) {
+    } else if (PgText.isIdentStart(c)) {
       pos++;
-      while (pos < limit && isIdentCont(s.charAt(pos))) {
+      while (pos < limit && PgText.isIdentCont(s.charAt(pos))) {
         pos++;
       }
       t = TokenType.IDENT;
@@ -166,21 +167,13 @@ final class PgLexer {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
         pos++;
       } else if (c == '-' && pos + 1 < limit && s.charAt(pos + 1) == '-') {
-        pos = skipLineComment(pos);
+        pos = PgText.skipLineComment(s, pos, limit);
       } else if (c == '/' && pos + 1 < limit && s.charAt(pos + 1) == '*') {
         pos = skipBlockComment(pos);
       } else {
         return;
       }
     }
-  }
-
-  private int skipLineComment(int from) {
-    int i = from + 2;
-    while (i < limit && s.charAt(i) != '\n' && s.charAt(i) != '\r') {
-      i++;
-    }
-    return i;
   }
 
   private int skipBlockComment(int from) {
@@ -203,89 +196,6 @@ final class PgLexer {
     throw new SqlLexException("unterminated /* comment at offset " + from);
   }
 
-  /** Scans a string body after its opening quote, with continuations; returns the index after the closing quote. */
-  private int scanQuoted(int from, boolean backslashEscapes) {
-    int i = from;
-    while (true) {
-      if (i >= limit) {
-        throw new SqlLexException("unterminated quoted string at offset " + start);
-      }
-      char c = s.charAt(i);
-      if (c == '\\' && backslashEscapes) {
-        i += 2;
-      } else if (c == '\'') {
-        if (i + 1 < limit && s.charAt(i + 1) == '\'') {
-          i += 2;
-        } else {
-          int next = continuation(i + 1);
-          if (next < 0) {
-            return i + 1;
-          }
-          i = next;
-        }
-      } else {
-        i++;
-      }
-    }
-  }
-
-  /**
-   * PostgreSQL joins {@code 'a'} and {@code 'b'} into one constant when only whitespace with at least one newline
-   * (and {@code --} comments ending in a newline) separates them. Returns the index after the next opening quote,
-   * or -1 when the string really ends.
-   */
-  private int continuation(int from) {
-    int i = from;
-    while (i < limit) { // horizontal whitespace, and a -- comment that runs up to the newline
-      char c = s.charAt(i);
-      if (c == ' ' || c == '\t' || c == '\f') {
-        i++;
-      } else if (c == '-' && i + 1 < limit && s.charAt(i + 1) == '-') {
-        i = skipLineComment(i);
-      } else {
-        break;
-      }
-    }
-    if (i >= limit || s.charAt(i) != '\n' && s.charAt(i) != '\r') {
-      return -1;
-    }
-    while (i < limit) {
-      char c = s.charAt(i);
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
-        i++;
-      } else if (c == '-' && i + 1 < limit && s.charAt(i + 1) == '-') {
-        i = skipLineComment(i);
-        if (i >= limit) {
-          return -1;
-        }
-      } else {
-        break;
-      }
-    }
-    return i < limit && s.charAt(i) == '\'' ? i + 1 : -1;
-  }
-
-  private int scanQuotedIdent(int from) {
-    int i = from;
-    while (true) {
-      if (i >= limit) {
-        throw new SqlLexException("unterminated quoted identifier at offset " + start);
-      }
-      if (s.charAt(i) == '"') {
-        if (i + 1 < limit && s.charAt(i + 1) == '"') {
-          i += 2;
-        } else {
-          if (i == from) {
-            throw new SqlLexException("zero-length delimited identifier at offset " + start);
-          }
-          return i + 1;
-        }
-      } else {
-        i++;
-      }
-    }
-  }
-
   /** After a U& token: an optional {@code UESCAPE 'c'} (comments and whitespace allowed between). */
   private int scanUescape(int after) {
     uescape = '\\';
@@ -293,7 +203,7 @@ final class PgLexer {
     pos = after;
     skipSpaceAndComments();
     if (pos + 7 <= limit && s.regionMatches(true, pos, "uescape", 0, 7)
-        && (pos + 7 == limit || !isIdentCont(s.charAt(pos + 7)))) {
+        && (pos + 7 == limit || !PgText.isIdentCont(s.charAt(pos + 7)))) {
       pos += 7;
       skipSpaceAndComments();
       if (pos + 3 <= limit && s.charAt(pos) == '\'' && s.charAt(pos + 2) == '\''
@@ -312,12 +222,12 @@ final class PgLexer {
 
   private int scanNumber(int from) {
     int i = from;
-    while (i < limit && isDigit(s.charAt(i))) {
+    while (i < limit && PgText.isDigit(s.charAt(i))) {
       i++;
     }
     if (i < limit && s.charAt(i) == '.' && !(i + 1 < limit && s.charAt(i + 1) == '.')) {
       i++;
-      while (i < limit && isDigit(s.charAt(i))) {
+      while (i < limit && PgText.isDigit(s.charAt(i))) {
         i++;
       }
     }
@@ -326,9 +236,9 @@ final class PgLexer {
       if (j < limit && (s.charAt(j) == '+' || s.charAt(j) == '-')) {
         j++;
       }
-      if (j < limit && isDigit(s.charAt(j))) {
+      if (j < limit && PgText.isDigit(s.charAt(j))) {
         i = j;
-        while (i < limit && isDigit(s.charAt(i))) {
+        while (i < limit && PgText.isDigit(s.charAt(i))) {
           i++;
         }
       }
@@ -338,15 +248,15 @@ final class PgLexer {
 
   private TokenType scanDollar() {
     int i = pos + 1;
-    if (i < limit && isDigit(s.charAt(i))) {
-      while (i < limit && isDigit(s.charAt(i))) {
+    if (i < limit && PgText.isDigit(s.charAt(i))) {
+      while (i < limit && PgText.isDigit(s.charAt(i))) {
         i++;
       }
       pos = i;
       return TokenType.PARAM;
     }
-    if (i < limit && isIdentStart(s.charAt(i))) {
-      while (i < limit && isDollarTagCont(s.charAt(i))) {
+    if (i < limit && PgText.isIdentStart(s.charAt(i))) {
+      while (i < limit && PgText.isDollarTagCont(s.charAt(i))) {
         i++;
       }
     }
@@ -382,7 +292,7 @@ final class PgLexer {
         pos += c1 == '=' ? 2 : 1;
         return c1 == '=' ? TokenType.OPERATOR : TokenType.COLON;
       default:
-        if (isOpChar(c)) {
+        if (PgText.isOpChar(c)) {
           scanOperator();
           return TokenType.OPERATOR;
         }
@@ -394,7 +304,7 @@ final class PgLexer {
   /** PostgreSQL's operator rule: longest run of operator characters, cut before a comment start. */
   private void scanOperator() {
     int i = pos;
-    while (i < limit && isOpChar(s.charAt(i))) {
+    while (i < limit && PgText.isOpChar(s.charAt(i))) {
       if (i > pos && (s.charAt(i) == '*' && s.charAt(i - 1) == '/' || s.charAt(i) == '-' && s.charAt(i - 1) == '-')) {
         i--; // the comment starts at i-1
         break;
@@ -417,25 +327,5 @@ final class PgLexer {
       }
     }
     pos += n;
-  }
-
-  static boolean isIdentStart(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80;
-  }
-
-  static boolean isIdentCont(char c) {
-    return isIdentStart(c) || isDigit(c) || c == '$';
-  }
-
-  private static boolean isDollarTagCont(char c) {
-    return isIdentStart(c) || isDigit(c);
-  }
-
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
-  }
-
-  private static boolean isOpChar(char c) {
-    return "~!@#^&|`?+-*/%<>=".indexOf(c) >= 0;
   }
 }

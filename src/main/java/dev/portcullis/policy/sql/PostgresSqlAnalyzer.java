@@ -32,6 +32,32 @@ public final class PostgresSqlAnalyzer implements SqlAnalyzer {
     return StatementSplitter.split(sql);
   }
 
+  /**
+   * Recursion a parser goes through without a parenthesis to count: CASE inside CASE, and chains of prefix
+   * operators ({@code NOT NOT NOT …}, {@code - - - 1}). Bounded like parentheses.
+   */
+  private String nestingWithoutParentheses(List<Token> tokens) {
+    int caseDepth = 0;
+    int prefixRun = 0;
+    for (Token t : tokens) {
+      if (t.type() == TokenType.SEMICOLON) {
+        return "one statement expected, found several (split first)";
+      }
+      if (t.is("case")) {
+        if (++caseDepth > maxDepth) {
+          return "CASE nested deeper than " + maxDepth;
+        }
+      } else if (t.is("end") && caseDepth > 0) {
+        caseDepth--;
+      }
+      prefixRun = t.is("not") || t.type() == TokenType.OPERATOR ? prefixRun + 1 : 0;
+      if (prefixRun > maxDepth) {
+        return "more than " + maxDepth + " operators in a row";
+      }
+    }
+    return null;
+  }
+
   @Override
   public StatementAnalysis analyze(LexedStatement statement) {
     String text = statement.text();
@@ -47,10 +73,9 @@ public final class PostgresSqlAnalyzer implements SqlAnalyzer {
     if (lexed.maxDepth() > maxDepth) {
       return StatementAnalysis.unsupported("statement nested deeper than " + maxDepth + " parentheses");
     }
-    for (Token t : lexed.tokens()) {
-      if (t.type() == TokenType.SEMICOLON) {
-        return StatementAnalysis.unsupported("one statement expected, found several (split first)");
-      }
+    String tooDeep = nestingWithoutParentheses(lexed.tokens());
+    if (tooDeep != null) {
+      return StatementAnalysis.unsupported(tooDeep);
     }
     try {
       return classifier.classify(lexed.tokens());

@@ -2,18 +2,10 @@ package dev.portcullis.policy.sql;
 
 import dev.portcullis.policy.StatementKind;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import net.sf.jsqlparser.expression.AnalyticExpression;
-import net.sf.jsqlparser.expression.AnyComparisonExpression;
-import net.sf.jsqlparser.expression.Expression;
-import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
-import net.sf.jsqlparser.expression.Function;
-import net.sf.jsqlparser.expression.MySQLGroupConcat;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.delete.Delete;
@@ -31,12 +23,10 @@ import net.sf.jsqlparser.statement.select.FromItem;
 import net.sf.jsqlparser.statement.select.FromItemVisitor;
 import net.sf.jsqlparser.statement.select.Join;
 import net.sf.jsqlparser.statement.select.LateralSubSelect;
-import net.sf.jsqlparser.statement.select.OrderByElement;
 import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
-import net.sf.jsqlparser.statement.select.SelectItem;
 import net.sf.jsqlparser.statement.select.SelectVisitor;
 import net.sf.jsqlparser.statement.select.SetOperationList;
 import net.sf.jsqlparser.statement.select.TableFunction;
@@ -45,7 +35,6 @@ import net.sf.jsqlparser.statement.select.Values;
 import net.sf.jsqlparser.statement.select.WithItem;
 import net.sf.jsqlparser.statement.update.ParenthesedUpdate;
 import net.sf.jsqlparser.statement.update.Update;
-import net.sf.jsqlparser.statement.update.UpdateSet;
 
 /**
  * Walks a JSqlParser statement and records kinds, relations and function calls into {@link Findings}. Our own
@@ -57,48 +46,17 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
  * token stream: a subquery hidden in a clause this walker does not visit makes the counts disagree (fail closed).
  */
 final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Void> {
-  private static final Set<String> SYNTAX_CALLS = Set.of("array", "any", "all", "some", "exists", "row");
-  private static final Set<String> GROUPING_CALLS = Set.of("rollup", "cube");
-
   private final Findings f;
   private final Deque<Set<String>> cteScopes = new ArrayDeque<>();
-  private final ExpressionVisitorAdapter<Void> expressions;
+  private final ExpressionWalker expressions;
+  final Set<String> cteNames = new HashSet<>();
   int selects;
   int tableStatements;
   int intos;
 
   RelationCollector(Findings findings) {
     this.f = findings;
-    this.expressions = new ExpressionVisitorAdapter<>() {
-      @Override
-      public <S> Void visit(Function function, S context) {
-        List<String> parts = function.getMultipartName();
-        // ARRAY(…), ANY(…), ALL(…) are grammar, not calls — unless quoted, when they name a user function
-        if (!(parts.size() == 1 && SYNTAX_CALLS.contains(parts.get(0).toLowerCase(java.util.Locale.ROOT)))) {
-          f.function(functionName(parts));
-        }
-        return super.visit(function, context);
-      }
-
-      @Override
-      public <S> Void visit(AnalyticExpression analytic, S context) {
-        f.function(RelationNames.normalizePart(analytic.getName()));
-        return super.visit(analytic, context);
-      }
-
-      @Override
-      public <S> Void visit(AnyComparisonExpression any, S context) {
-        any.getSelect().accept((SelectVisitor<Void>) RelationCollector.this, context);
-        return null;
-      }
-
-      @Override
-      public <S> Void visit(MySQLGroupConcat concat, S context) {
-        f.function("group_concat"); // not a PostgreSQL built-in: only a user function can answer it
-        return super.visit(concat, context);
-      }
-    };
-    expressions.setSelectVisitor(this);
+    this.expressions = new ExpressionWalker(findings, this);
   }
 
   void statement(Statement st) {
@@ -129,24 +87,24 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
       if (insert.getConflictAction().getConflictActionType() == ConflictActionType.DO_UPDATE) {
         f.kind(StatementKind.UPDATE);
       }
-      updateSets(insert.getConflictAction().getUpdateSets());
-      expression(insert.getConflictAction().getWhereExpression());
+      expressions.updateSets(insert.getConflictAction().getUpdateSets());
+      expressions.expression(insert.getConflictAction().getWhereExpression());
     }
     if (insert.getConflictTarget() != null) {
-      expression(insert.getConflictTarget().getWhereExpression());
+      expressions.expression(insert.getConflictTarget().getWhereExpression());
     }
-    selectItems(insert.getReturningClause());
+    expressions.selectItems(insert.getReturningClause());
   }
 
   private void update(Update update) {
     f.kind(StatementKind.UPDATE);
     table(update.getTable());
-    updateSets(update.getUpdateSets());
+    expressions.updateSets(update.getUpdateSets());
     fromItem(update.getFromItem());
     joins(update.getStartJoins());
     joins(update.getJoins());
-    expression(update.getWhere());
-    selectItems(update.getReturningClause());
+    expressions.expression(update.getWhere());
+    expressions.selectItems(update.getReturningClause());
   }
 
   private void delete(Delete delete) {
@@ -159,8 +117,8 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
       delete.getUsingList().forEach(this::table);
     }
     joins(delete.getJoins());
-    expression(delete.getWhere());
-    selectItems(delete.getReturningClause());
+    expressions.expression(delete.getWhere());
+    expressions.selectItems(delete.getReturningClause());
   }
 
   private void merge(Merge merge) {
@@ -169,20 +127,20 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
     table(merge.getTable());
     table(merge.getUsingTable());
     fromItem(merge.getFromItem());
-    expression(merge.getOnCondition());
+    expressions.expression(merge.getOnCondition());
     if (merge.getOperations() != null) {
       for (MergeOperation op : merge.getOperations()) {
         if (op instanceof MergeUpdate u) {
-          updateSets(u.getUpdateSets());
-          expression(u.getAndPredicate());
-          expression(u.getWhereCondition());
-          expression(u.getDeleteWhereCondition());
+          expressions.updateSets(u.getUpdateSets());
+          expressions.expression(u.getAndPredicate());
+          expressions.expression(u.getWhereCondition());
+          expressions.expression(u.getDeleteWhereCondition());
         } else if (op instanceof MergeInsert i) {
-          expression(i.getAndPredicate());
-          expression(i.getValues());
-          expression(i.getWhereCondition());
+          expressions.expression(i.getAndPredicate());
+          expressions.expression(i.getValues());
+          expressions.expression(i.getWhereCondition());
         } else if (op instanceof MergeDelete d) {
-          expression(d.getAndPredicate());
+          expressions.expression(d.getAndPredicate());
         } else {
           f.fail("MERGE action not understood");
         }
@@ -216,6 +174,7 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
           f.fail("WITH item not understood");
         }
         scope.add(RelationNames.normalizePart(item.getAliasName()));
+        cteNames.add(RelationNames.normalizePart(item.getAliasName()));
       }
       body.run();
     } finally {
@@ -245,63 +204,6 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
     }
   }
 
-  static String functionName(List<String> parts) {
-    List<String> normalized = new ArrayList<>(parts.size());
-    for (String p : parts) {
-      normalized.add(RelationNames.normalizePart(p));
-    }
-    return String.join(".", normalized);
-  }
-
-  private void expression(Expression e) {
-    if (e != null) {
-      e.accept(expressions, null);
-    }
-  }
-
-  private void expressions(Collection<? extends Expression> list) {
-    if (list != null) {
-      list.forEach(this::expression);
-    }
-  }
-
-  private void selectItems(List<? extends SelectItem<?>> items) {
-    if (items != null) {
-      for (SelectItem<?> item : items) {
-        expression(item.getExpression());
-      }
-    }
-  }
-
-  private void updateSets(List<UpdateSet> sets) {
-    if (sets != null) {
-      for (UpdateSet set : sets) {
-        expression(set.getValues());
-      }
-    }
-  }
-
-  /** In GROUP BY, ROLLUP(…) and CUBE(…) are grammar; elsewhere the same words would call a function. */
-  private void groupBy(List<?> items) {
-    if (items == null) {
-      return;
-    }
-    for (Object item : items) {
-      if (item instanceof Function fn && fn.getMultipartName().size() == 1
-          && GROUPING_CALLS.contains(fn.getMultipartName().get(0).toLowerCase(java.util.Locale.ROOT))) {
-        expression(fn.getParameters());
-      } else if (item instanceof Expression e) {
-        expression(e);
-      }
-    }
-  }
-
-  private void orderBy(List<OrderByElement> elements) {
-    if (elements != null) {
-      elements.forEach(o -> expression(o.getExpression()));
-    }
-  }
-
   private void fromItem(FromItem item) {
     if (item != null) {
       item.accept(this, null);
@@ -312,23 +214,23 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
     if (joins != null) {
       for (Join j : joins) {
         fromItem(j.getFromItem());
-        expressions(j.getOnExpressions());
+        expressions.expressions(j.getOnExpressions());
       }
     }
   }
 
   /** LIMIT/OFFSET/FETCH/ORDER BY of any select: they take expressions, so subqueries and calls too. */
   private void tail(Select s) {
-    orderBy(s.getOrderByElements());
+    expressions.orderBy(s.getOrderByElements());
     if (s.getLimit() != null) {
-      expression(s.getLimit().getRowCount());
-      expression(s.getLimit().getOffset());
+      expressions.expression(s.getLimit().getRowCount());
+      expressions.expression(s.getLimit().getOffset());
     }
     if (s.getOffset() != null) {
-      expression(s.getOffset().getOffset());
+      expressions.expression(s.getOffset().getOffset());
     }
     if (s.getFetch() != null) {
-      expression(s.getFetch().getExpression());
+      expressions.expression(s.getFetch().getExpression());
     }
     if (s.getForMode() != null) {
       f.kind(StatementKind.UPDATE);
@@ -339,21 +241,24 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
   public <S> Void visit(PlainSelect ps, S context) {
     selects++;
     withScope(ps.getWithItemsList(), () -> {
-      selectItems(ps.getSelectItems());
+      expressions.selectItems(ps.getSelectItems());
       if (ps.getDistinct() != null) {
-        selectItems(ps.getDistinct().getOnSelectItems());
+        expressions.selectItems(ps.getDistinct().getOnSelectItems());
       }
       fromItem(ps.getFromItem());
       joins(ps.getJoins());
-      expression(ps.getWhere());
+      expressions.expression(ps.getWhere());
       if (ps.getGroupBy() != null) {
-        groupBy(ps.getGroupBy().getGroupByExpressionList());
+        expressions.groupBy(ps.getGroupBy().getGroupByExpressionList());
         if (ps.getGroupBy().getGroupingSets() != null) {
-          expressions(ps.getGroupBy().getGroupingSets());
+          expressions.expressions(ps.getGroupBy().getGroupingSets());
         }
       }
-      expression(ps.getHaving());
-      expression(ps.getQualify());
+      expressions.expression(ps.getHaving());
+      expressions.expression(ps.getQualify());
+      if (ps.getWindowDefinitions() != null) {
+        ps.getWindowDefinitions().forEach(expressions::window);
+      }
       if (ps.getIntoTables() != null && !ps.getIntoTables().isEmpty()) {
         f.kind(StatementKind.DDL).kind(StatementKind.INSERT);
         intos++;
@@ -390,7 +295,7 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
 
   @Override
   public <S> Void visit(Values values, S context) {
-    expression(values.getExpressions());
+    expressions.expression(values.getExpressions());
     return null;
   }
 
@@ -420,7 +325,7 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
 
   @Override
   public <S> Void visit(TableFunction tf, S context) {
-    expression(tf.getFunction());
+    expressions.expression(tf.getFunction());
     return null;
   }
 

@@ -88,6 +88,8 @@ final class StatementClassifier {
     if (collector.intos != r.count("into")) {
       f.fail("an INTO clause was not understood");
     }
+    TokenCrossCheck.verifyCalls(r, f, collector.cteNames);
+    TokenCrossCheck.verifyTables(r, f, collector.cteNames);
     if (locksRows(r)) {
       f.kind(StatementKind.UPDATE); // SELECT … FOR UPDATE/SHARE takes row locks: a write as far as policy cares
     }

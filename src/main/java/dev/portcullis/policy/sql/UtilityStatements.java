@@ -45,7 +45,7 @@ final class UtilityStatements {
       }
       case "grant", "revoke", "reassign" -> f.kind(StatementKind.DCL);
       case "create", "alter", "drop" -> ddl(kw, r, f);
-      case "comment", "security", "import" -> f.kind(StatementKind.DDL);
+      case "comment", "security", "import" -> f.kind(StatementKind.DDL); // no expressions in these
       case "refresh" -> {
         f.kind(StatementKind.DDL).kind(StatementKind.INSERT);
         int i = r.skip(r.from() + 1, "materialized", "view", "concurrently");
@@ -169,6 +169,7 @@ final class UtilityStatements {
       return;
     }
     f.kind(StatementKind.DDL);
+    DdlCalls.collect(r, f);
     if (object.equals("materialized") || object.equals("foreign")) {
       i++;
       object = r.word(i);

@@ -61,11 +61,17 @@ class BoundsAndCostTest {
     // NOT NOT NOT … and CASE chains recurse in a parser without any parenthesis to count
     String nots = "SELECT 1 FROM t WHERE " + "NOT ".repeat(20000) + "true";
     String cases = "SELECT " + "CASE WHEN a THEN ".repeat(3000) + "1" + " END".repeat(3000) + " FROM t";
-    for (String sql : List.of(nots, cases)) {
-      StatementAnalysis a = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> analyzeOne(sql));
-      if (a.understood()) {
-        assertEquals(Set.of("public.t"), a.tables());
-      }
+    String minus = "SELECT " + "- ".repeat(20000) + "1 FROM t";
+    for (String sql : List.of(nots, cases, minus)) {
+      StatementAnalysis a = assertTimeoutPreemptively(Duration.ofSeconds(1), () -> analyzeOne(sql));
+      assertFalse(a.understood());
+      assertTrue(a.unsupported().contains("deeper than") || a.unsupported().contains("in a row"), a.unsupported());
+    }
+    // below the bound, JSqlParser's own recursion still runs on a big stack and a caught StackOverflowError
+    String cases60 = "SELECT " + "CASE WHEN a THEN ".repeat(60) + "1" + " END".repeat(60) + " FROM t";
+    StatementAnalysis a = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> analyzeOne(cases60));
+    if (a.understood()) {
+      assertEquals(Set.of("public.t"), a.tables());
     }
   }
 

@@ -59,7 +59,8 @@ class CorpusTest {
         continue;
       }
       assertTrue(a.understood(), where);
-      Set<String> kinds = a.kinds().stream().map(StatementKind::yamlName).collect(Collectors.toCollection(TreeSet::new));
+      Set<String> kinds =
+          a.kinds().stream().map(StatementKind::yamlName).collect(Collectors.toCollection(TreeSet::new));
       assertEquals(new TreeSet<>((List<String>) e.get("kinds")), kinds, where);
       if (e.containsKey("tables")) {
         assertEquals(new TreeSet<>((List<String>) e.get("tables")), new TreeSet<>(a.tables()), where);

@@ -22,6 +22,10 @@ class PgLexerTest {
     return out;
   }
 
+  int tokenCount(String sql) {
+    return tokens(sql).size();
+  }
+
   @Test
   void nestedCommentIsOneComment() {
     assertEquals(List.of("IDENT:select", "NUMBER:1"), tokens("select /* a /* b */ ; */ 1"));
