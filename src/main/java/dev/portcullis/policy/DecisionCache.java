@@ -16,8 +16,20 @@ public final class DecisionCache {
    */
   public record Key(long version, List<String> policies, String target, String fingerprint) {}
 
-  /** @param decision {@code null} for EXECUTE, whose decision depends on the session's prepared text */
-  public record Entry(StatementAnalysis analysis, Decision decision) {}
+  /**
+   * @param decision {@code null} for EXECUTE, whose decision depends on the session's prepared text
+   * @param tables   the analysis' tables, sorted once here instead of on every hit
+   * @param functions the analysis' functions, sorted likewise
+   */
+  public record Entry(StatementAnalysis analysis, Decision decision, List<String> tables, List<String> functions) {
+    public Entry(StatementAnalysis analysis, Decision decision) {
+      this(analysis, decision, sorted(analysis.tables()), sorted(analysis.functions()));
+    }
+
+    static List<String> sorted(java.util.Set<String> names) {
+      return List.copyOf(new java.util.TreeSet<>(names));
+    }
+  }
 
   private final Map<Key, Entry> map;
   private long hits;

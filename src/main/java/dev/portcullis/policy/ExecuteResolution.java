@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -94,23 +93,24 @@ final class ExecuteResolution {
     Decision overall = null;
     for (int i = 0; i < entries.size(); i++) {
       DecisionCache.Entry entry = entries.get(i);
-      StatementAnalysis own = entry.analysis();
-      StatementAnalysis shown = own;
+      StatementAnalysis shown = entry.analysis();
       Decision decision = entry.decision();
       if (decision == null) {
         if (failures[i] != null) {
           decision = new Decision.Deny(null, null, failures[i]);
         } else if (prepared[i] != null) {
-          shown = combined(own, prepared[i]);
+          shown = combined(entry.analysis(), prepared[i]);
           decision = PolicyEvaluator.decide(scope.policies(), shown);
         } else {
-          decision = PolicyEvaluator.decide(scope.policies(), own);
+          decision = PolicyEvaluator.decide(scope.policies(), shown);
         }
       }
       LexedStatement s = statements.get(i);
+      boolean own = shown == entry.analysis();
       judged.add(new JudgedStatement(redact ? s.fingerprint() : s.text(), s.fingerprint(), shown.kinds(),
-          List.copyOf(new TreeSet<>(shown.tables())), List.copyOf(new TreeSet<>(shown.functions())), decision,
-          own.preparedName()));
+          own ? entry.tables() : DecisionCache.Entry.sorted(shown.tables()),
+          own ? entry.functions() : DecisionCache.Entry.sorted(shown.functions()), decision,
+          entry.analysis().preparedName()));
       if (overall == null && !decision.allowed()) {
         overall = decision;
       }

@@ -97,6 +97,16 @@ class PolicyEngineTest {
     expect(judge(AGENT, "SET client_encoding TO 'SJIS'"), "Deny", null, "client_encoding");
     expect(judge(AGENT, "SELECT 'unterminated"), "Deny", null, "");
     expect(judge(AGENT, "EXPLAIN ANALYZE SELECT * FROM secrets"), "Deny", "no-secrets", "");
+    expect(judge(AGENT, "EXPLAIN SELECT * FROM orders"), "Allow", "read-public", "");
+    expect(judge(AGENT, "DO $$ BEGIN PERFORM 1; END $$"), "Deny", null, "cannot analyze statement: ");
+    expect(judge(AGENT, "COPY orders TO '/tmp/x'"), "Deny", null, "cannot analyze statement: ");
+    expect(judge(AGENT, "SELECT * FROM orders FOR UPDATE"), "Review", "writes-need-review", "");
+    expect(judge(AGENT, "SELECT * INTO copy_of_orders FROM orders"), "Deny", "no-ddl", "");
+    expect(judge(AGENT, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE"), "Allow", null, "by default");
+    expect(judge(AGENT, "DEALLOCATE ALL"), "Allow", null, "by default");
+    expect(judge(AGENT, "SET work_mem = '1MB'"), "Deny", null, "no rule allows set");
+    expect(judge(AGENT, "CALL cleanup()"), "Deny", null, "function 'cleanup'");
+    expect(judge(AGENT, " ; ;"), "Allow", null, "empty query");
   }
 
   @Test
