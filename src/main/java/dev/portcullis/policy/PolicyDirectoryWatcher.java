@@ -37,6 +37,9 @@ public final class PolicyDirectoryWatcher implements AutoCloseable {
     record Failed(String message) implements Outcome {}
   }
 
+  /** How often the directory is checked in production. */
+  public static final long DEFAULT_INTERVAL_MILLIS = 1000;
+
   private final Path dir;
   private final PolicyEngine engine;
   private final List<CompletableFuture<Outcome>> waiters = new CopyOnWriteArrayList<>();

@@ -16,16 +16,34 @@ public final class PolicyVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyVerticle.class);
 
   private final PolicyEngine engine;
+  private final PolicyDirectoryWatcher watcher;
 
   public PolicyVerticle(PolicyEngine engine) {
+    this(engine, null);
+  }
+
+  /** @param watcher started with the verticle and closed with it (hot reload); may be {@code null} */
+  public PolicyVerticle(PolicyEngine engine, PolicyDirectoryWatcher watcher) {
     this.engine = engine;
+    this.watcher = watcher;
   }
 
   @Override
   public Future<?> start() {
+    if (watcher != null) {
+      watcher.start(PolicyDirectoryWatcher.DEFAULT_INTERVAL_MILLIS);
+    }
     var judge = vertx.eventBus().<JudgeRequest>consumer(Addresses.POLICY_JUDGE, this::judge);
     var admit = vertx.eventBus().<AdmitRequest>consumer(Addresses.POLICY_ADMIT, this::admit);
     return Future.all(judge.completion(), admit.completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (watcher != null) {
+      watcher.close();
+    }
+    return Future.succeededFuture();
   }
 
   private void judge(Message<JudgeRequest> message) {
