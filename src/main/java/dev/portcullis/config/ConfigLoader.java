@@ -1,0 +1,211 @@
+package dev.portcullis.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads the gateway config (design-notes §2) strictly: unknown keys, wrong types, missing required values, unset
+ * environment variables and not-yet-supported features (SSH targets and listeners, the admin listener) are errors
+ * with {@code file:line:col}. Relative paths resolve against the config file's directory.
+ */
+public final class ConfigLoader {
+  private static final Set<String> TOP = YamlMap.allowed("listen", "oidc", "targets", "policies", "events",
+      "gatewayId");
+  private static final Set<String> LISTEN = YamlMap.allowed("postgres", "ssh", "admin");
+  private static final Set<String> PG_LISTEN = YamlMap.allowed("host", "port", "tls", "allowPlaintext",
+      "startupTimeout", "maxConnections", "maxMessageBytes");
+  private static final Set<String> TLS_FILES = YamlMap.allowed("cert", "key");
+  private static final Set<String> OIDC = YamlMap.allowed("issuer", "audience", "groupsClaim", "clockSkew");
+  private static final Set<String> PG_TARGET = YamlMap.allowed("type", "host", "port", "database", "username",
+      "passwordEnv", "passwordFile", "tls", "allowPrivilegedBackend");
+  /** Keys of SSH targets (a later issue): accepted by the reader only so the error can say "not supported yet". */
+  private static final Set<String> SSH_ONLY = YamlMap.allowed("privateKeyFile", "hostKey");
+  private static final Set<String> UPSTREAM_TLS = YamlMap.allowed("mode", "caFile");
+  private static final Set<String> EVENTS = YamlMap.allowed("sink", "journal", "kafka");
+
+  private final Function<String, String> env;
+
+  /** Reads {@code ${VAR}} and {@code passwordEnv} from the process environment. */
+  public ConfigLoader() {
+    this(System::getenv);
+  }
+
+  /** @param env the environment (tests pass a map's {@code get}) */
+  public ConfigLoader(Function<String, String> env) {
+    this.env = env;
+  }
+
+  public GatewayConfig load(Path file) {
+    Path base = file.toAbsolutePath().normalize().getParent();
+    YamlMap top = YamlDocument.read(file, new EnvInterpolation(env)).root("gateway config", TOP);
+    PostgresListenConfig postgres = listen(top, base);
+    if (!top.has("oidc")) {
+      throw top.error("oidc", "missing required key 'oidc' (the issuer whose tokens agents present)");
+    }
+    OidcConfig oidc = oidc(top.map("oidc", "oidc", OIDC));
+    Map<String, TargetConfig> targets = new LinkedHashMap<>();
+    Set<String> targetKeys = new java.util.LinkedHashSet<>(PG_TARGET);
+    targetKeys.addAll(SSH_ONLY);
+    top.namedMaps("targets", "target", targetKeys).forEach((name, t) -> targets.put(name, target(name, t, base)));
+    if (targets.isEmpty()) {
+      throw top.error("targets", "no targets configured (expected 'targets:' with at least one target)");
+    }
+    Path policies = base.resolve(top.string("policies", "policies")).normalize();
+    EventsConfig events = events(top.optionalMap("events", "events", EVENTS), base);
+    String gatewayId = top.string("gatewayId", defaultGatewayId());
+    return new GatewayConfig(gatewayId, postgres, oidc, targets, policies, events);
+  }
+
+  private PostgresListenConfig listen(YamlMap top, Path base) {
+    YamlMap listen = top.optionalMap("listen", "listen", LISTEN);
+    YamlMap pg = null;
+    if (listen != null) {
+      for (String unsupported : new String[] {"ssh", "admin"}) {
+        if (listen.has(unsupported)) {
+          throw listen.error(unsupported, "listen." + unsupported + " is not supported yet by this version");
+        }
+      }
+      pg = listen.optionalMap("postgres", "listen.postgres", PG_LISTEN);
+    }
+    if (pg == null) {
+      return new PostgresListenConfig("127.0.0.1", 15432, null, false,
+          PostgresListenConfig.DEFAULT_STARTUP_TIMEOUT, PostgresListenConfig.DEFAULT_MAX_CONNECTIONS,
+          PostgresListenConfig.DEFAULT_MAX_MESSAGE_BYTES);
+    }
+    TlsFiles tls = null;
+    YamlMap t = pg.optionalMap("tls", "listen.postgres.tls", TLS_FILES);
+    if (t != null) {
+      tls = new TlsFiles(base.resolve(t.string("cert")).normalize(), base.resolve(t.string("key")).normalize());
+    }
+    return new PostgresListenConfig(
+        pg.string("host", "127.0.0.1"),
+        port(pg, 15432),
+        tls,
+        pg.bool("allowPlaintext", false),
+        positive(pg, "startupTimeout", pg.duration("startupTimeout", PostgresListenConfig.DEFAULT_STARTUP_TIMEOUT)),
+        atLeastOne(pg, "maxConnections", pg.integer("maxConnections", PostgresListenConfig.DEFAULT_MAX_CONNECTIONS)),
+        atLeastOne(pg, "maxMessageBytes",
+            pg.integer("maxMessageBytes", PostgresListenConfig.DEFAULT_MAX_MESSAGE_BYTES)));
+  }
+
+  private static OidcConfig oidc(YamlMap o) {
+    String issuer = o.string("issuer");
+    if (!issuer.startsWith("https://") && !issuer.startsWith("http://")) {
+      throw o.error("issuer", "oidc.issuer must be an http(s) URL, got '" + issuer + "'");
+    }
+    return new OidcConfig(issuer, o.string("audience", null), o.string("groupsClaim", "groups"),
+        o.duration("clockSkew", OidcConfig.DEFAULT_CLOCK_SKEW));
+  }
+
+  private TargetConfig target(String name, YamlMap t, Path base) {
+    String type = t.string("type", "postgres");
+    if (type.equals("ssh")) {
+      throw t.error("type", "target '" + name + "': type ssh is not supported yet by this version");
+    }
+    if (!type.equals("postgres")) {
+      throw t.error("type", "target '" + name + "': unknown type '" + type + "' (expected: postgres)");
+    }
+    for (String key : SSH_ONLY) {
+      if (t.has(key)) {
+        throw t.error(key, "unknown key '" + key + "' in target '" + name + "' (expected one of: "
+            + String.join(", ", PG_TARGET) + ")");
+      }
+    }
+    String host = t.string("host");
+    return new TargetConfig(name, type, host, port(t, 5432), t.string("database"), t.string("username"),
+        password(name, t, base), upstreamTls(t, host, base), t.bool("allowPrivilegedBackend", false));
+  }
+
+  private Secret password(String target, YamlMap t, Path base) {
+    if (t.has("passwordEnv") && t.has("passwordFile")) {
+      throw t.error("passwordFile", "target '" + target + "': give passwordEnv or passwordFile, not both");
+    }
+    if (t.has("passwordEnv")) {
+      String variable = t.string("passwordEnv");
+      String value = env.apply(variable);
+      if (value == null) {
+        throw t.error("passwordEnv", "target '" + target + "': passwordEnv names " + variable
+            + ", which is not set in the environment");
+      }
+      return new Secret(value);
+    }
+    if (t.has("passwordFile")) {
+      Path file = base.resolve(t.string("passwordFile")).normalize();
+      try {
+        // a trailing newline is an editor's, not part of the password
+        return new Secret(Files.readString(file, StandardCharsets.UTF_8).replaceAll("[\\r\\n]+$", ""));
+      } catch (IOException e) {
+        throw t.error("passwordFile", "target '" + target + "': cannot read passwordFile " + file + ": "
+            + e.getClass().getSimpleName());
+      }
+    }
+    return null;
+  }
+
+  private static TargetConfig.UpstreamTls upstreamTls(YamlMap t, String host, Path base) {
+    boolean local = host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
+    YamlMap tls = t.optionalMap("tls", "target tls", UPSTREAM_TLS);
+    if (tls == null) {
+      // off the local host the default verifies, so a config never silently talks to an impostor
+      return local ? TargetConfig.UpstreamTls.disabled()
+          : new TargetConfig.UpstreamTls(TargetConfig.UpstreamTls.Mode.VERIFY_FULL, null);
+    }
+    String mode = tls.oneOf("mode", Set.of("disable", "require", "verify-full"), local ? "disable" : "verify-full");
+    Path ca = tls.has("caFile") ? base.resolve(tls.string("caFile")).normalize() : null;
+    return new TargetConfig.UpstreamTls(
+        TargetConfig.UpstreamTls.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT).replace('-', '_')), ca);
+  }
+
+  private static EventsConfig events(YamlMap e, Path base) {
+    Path defaultJournal = base.resolve("data/journal").normalize();
+    if (e == null) {
+      return new EventsConfig(EventsConfig.Sink.JOURNAL, defaultJournal, null);
+    }
+    String sink = e.oneOf("sink", Set.of("journal", "kafka"), "journal");
+    YamlMap journal = e.optionalMap("journal", "events.journal", Set.of("dir"));
+    Path dir = journal != null && journal.has("dir") ? base.resolve(journal.string("dir")).normalize()
+        : defaultJournal;
+    YamlMap k = e.optionalMap("kafka", "events.kafka", YamlMap.allowed("bootstrapServers", "topicPrefix"));
+    EventsConfig.Kafka kafka = null;
+    if (k != null) {
+      kafka = new EventsConfig.Kafka(k.string("bootstrapServers"), k.string("topicPrefix", "portcullis."));
+    } else if (sink.equals("kafka")) {
+      throw e.error("sink", "events.sink is kafka but events.kafka { bootstrapServers } is missing");
+    }
+    return new EventsConfig(sink.equals("kafka") ? EventsConfig.Sink.KAFKA : EventsConfig.Sink.JOURNAL, dir,
+        sink.equals("kafka") ? kafka : null);
+  }
+
+  private static int port(YamlMap m, int otherwise) {
+    int port = m.integer("port", otherwise);
+    if (port < 0 || port > 65535) {
+      throw m.error("port", "port must be between 0 and 65535, got " + port);
+    }
+    return port;
+  }
+
+  private static int atLeastOne(YamlMap m, String key, int value) {
+    if (value < 1) {
+      throw m.error(key, key + " must be at least 1, got " + value);
+    }
+    return value;
+  }
+
+  private static java.time.Duration positive(YamlMap m, String key, java.time.Duration value) {
+    if (value.isZero()) {
+      throw m.error(key, key + " must be longer than 0");
+    }
+    return value;
+  }
+
+  private String defaultGatewayId() {
+    String host = env.apply("HOSTNAME");
+    return host != null && !host.isBlank() ? host : "portcullis";
+  }
+}

@@ -1,0 +1,76 @@
+package dev.portcullis.policy;
+
+import dev.portcullis.gateway.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Event-bus adapter of {@link PolicyEngine}: {@link Addresses#POLICY_JUDGE} ({@link JudgeRequest} →
+ * {@link Judgement}) and {@link Addresses#POLICY_ADMIT} ({@link AdmitRequest} → {@link Admission}). Fails closed:
+ * any internal failure replies a deny / a refusal, so no request is left hanging or let through.
+ */
+public final class PolicyVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyVerticle.class);
+
+  private final PolicyEngine engine;
+  private final PolicyDirectoryWatcher watcher;
+
+  public PolicyVerticle(PolicyEngine engine) {
+    this(engine, null);
+  }
+
+  /** @param watcher started with the verticle and closed with it (hot reload); may be {@code null} */
+  public PolicyVerticle(PolicyEngine engine, PolicyDirectoryWatcher watcher) {
+    this.engine = engine;
+    this.watcher = watcher;
+  }
+
+  @Override
+  public Future<?> start() {
+    if (watcher != null) {
+      watcher.start(PolicyDirectoryWatcher.DEFAULT_INTERVAL_MILLIS);
+    }
+    var judge = vertx.eventBus().<JudgeRequest>consumer(Addresses.POLICY_JUDGE, this::judge);
+    var admit = vertx.eventBus().<AdmitRequest>consumer(Addresses.POLICY_ADMIT, this::admit);
+    return Future.all(judge.completion(), admit.completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (watcher != null) {
+      watcher.close();
+    }
+    return Future.succeededFuture();
+  }
+
+  private void judge(Message<JudgeRequest> message) {
+    Future<Judgement> answer;
+    try {
+      answer = Future.fromCompletionStage(engine.judge(message.body()), context);
+    } catch (RuntimeException e) {
+      answer = Future.failedFuture(e);
+    }
+    answer.onComplete(result -> {
+      if (result.succeeded() && result.result() != null) {
+        message.reply(result.result());
+      } else {
+        LOG.error("judging failed, denying: {}", String.valueOf(result.cause()));
+        message.reply(PolicyEngine.refuse("internal error while judging the statement"));
+      }
+    });
+  }
+
+  private void admit(Message<AdmitRequest> message) {
+    Admission admission;
+    try {
+      admission = engine.admit(message.body());
+    } catch (RuntimeException e) {
+      LOG.error("admission failed, refusing: {}", e.toString());
+      admission = new Admission(false, java.util.List.of(), "internal error while checking policies");
+    }
+    message.reply(admission);
+  }
+}

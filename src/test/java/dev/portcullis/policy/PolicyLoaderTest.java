@@ -1,0 +1,123 @@
+package dev.portcullis.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.config.YamlException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyLoaderTest {
+  private static final String GOOD = """
+      policies:
+        - name: p
+          subjects: { groups: [ai-agents] }
+          targets: [orders]
+          rules:
+            - name: read
+              action: allow
+              statements: [select]
+              tables: ["public.*"]
+      """;
+
+  @TempDir
+  Path dir;
+
+  private YamlException refused(String text) throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), text);
+    return assertThrows(YamlException.class, () -> PolicyLoader.loadDirectory(dir));
+  }
+
+  private void assertRefused(String text, String expected) throws IOException {
+    String message = refused(text).getMessage();
+    assertTrue(message.contains(expected), message);
+  }
+
+  @Test
+  void typoInRuleKeyIsAnErrorWithFileLineColumn() throws IOException {
+    YamlException e = refused(GOOD.replace("tables:", "tabels:"));
+    assertEquals(dir.resolve("a.yaml") + ":9:9: unknown key 'tabels' in rule (expected one of: name, action, "
+        + "statements, tables, functions, approvers)", e.getMessage());
+  }
+
+  @Test
+  void wrongTypesAndValues() throws IOException {
+    assertRefused(GOOD.replace("[select]", "select"), "a.yaml:8:21: 'statements' in rule must be a list of strings, got 'select'");
+    assertRefused(GOOD.replace("[select]", "[selekt]"), "a.yaml:8:9: rule 'read': unknown statement kind 'selekt'");
+    assertRefused(GOOD.replace("action: allow", "action: permit"), "a.yaml:7:17: 'action' in rule must be one of: allow, deny, review; got 'permit'");
+    assertRefused(GOOD.replace("\"public.*\"", "secrets"), "table glob 'secrets' must be schema-qualified");
+    assertRefused(GOOD.replace("targets: [orders]", "targets: orders"), "'targets' in policy must be a list of strings");
+    assertRefused(GOOD.replace("{ groups: [ai-agents] }", "{ group: [ai-agents] }"), "unknown key 'group' in subjects of policy 'p' (expected one of: groups, users)");
+    assertRefused(GOOD.replace("        tables:", "        functions: [f]\n        action: deny\n"
+        + "        tables:"), "duplicate key 'action'");
+    assertRefused(GOOD + "    audit: { literals: hide }\n", "'literals' in audit must be one of: keep, redact");
+    assertRefused(GOOD.replace("action: allow", "action: deny\n        approvers: { groups: [x] }"), "approvers belong to review rules only");
+  }
+
+  @Test
+  void duplicatePolicyNamesAcrossFiles() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), GOOD);
+    Files.writeString(dir.resolve("b.yaml"), GOOD);
+    YamlException e = assertThrows(YamlException.class, () -> PolicyLoader.loadDirectory(dir));
+    assertTrue(e.getMessage().startsWith(dir.resolve("b.yaml") + ":2:5: duplicate policy name 'p' (first defined"
+        + " at " + dir.resolve("a.yaml") + ":2:5)"), e.getMessage());
+  }
+
+  @Test
+  void fullPolicyIsKept() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), GOOD + """
+            - name: review-writes
+              action: review
+              statements: [insert, update]
+              approvers: { groups: [db-owners] }
+            - name: funcs
+              action: allow
+              statements: [select]
+              functions: [My_Func, "*"]
+          masking:
+            - columns: ["*.card_number"]
+              strategy: hash
+          audit: { literals: redact }
+      """);
+    Files.writeString(dir.resolve("ignored.txt"), "not: yaml: at all:");
+    List<Policy> ps = PolicyLoader.loadDirectory(dir);
+    assertEquals(1, ps.size());
+    Policy p = ps.get(0);
+    assertEquals(Set.of("ai-agents"), p.groups());
+    assertTrue(p.redactLiterals());
+    assertEquals(3, p.rules().size());
+    assertEquals(List.of("db-owners"), p.rules().get(1).approverGroups());
+    assertEquals(Set.of("my_func", "*"), p.rules().get(2).functions());
+    assertEquals("hash", p.masking().get(0).strategy());
+  }
+
+  @Test
+  void samplePoliciesLoad() {
+    List<Policy> ps = PolicyLoader.loadDirectory(Path.of("policies"));
+    assertEquals(List.of("agents-read-public", "db-owners", "reporting-read-orders"),
+        ps.stream().map(Policy::name).toList());
+    assertFalse(ps.get(0).redactLiterals());
+    assertTrue(ps.get(2).redactLiterals());
+  }
+
+  @Test
+  void globs() {
+    TableGlob g = new TableGlob("public.*_schema");
+    assertTrue(g.matches("public.code_schema", false));
+    assertFalse(g.matches("public.code_schemas", false));
+    assertFalse(g.matches("other.code_schema", false));
+    assertTrue(new TableGlob("*.secrets").matches("public.secrets", false));
+    assertTrue(new TableGlob("public.t?").matches("public.t1", false));
+    assertFalse(new TableGlob("public.t?").matches("public.t12", false));
+    assertFalse(new TableGlob("public.Orders").matches("public.orders", false));
+    assertTrue(new TableGlob("public.Orders").matches("public.orders", true));
+    assertTrue(new TableGlob("*").matches("pg_catalog.pg_authid", false));
+  }
+}
