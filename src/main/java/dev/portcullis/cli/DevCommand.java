@@ -26,7 +26,7 @@ final class DevCommand implements Callable<Integer> {
   static final int DEFAULT_ISSUER_PORT = 18080;
   static final String AUDIENCE = "portcullis";
   static final String READY = "Portcullis dev gateway is ready.";
-  private static final List<String> SAMPLE_POLICIES = List.of("agents.yaml", "db-owners.yaml");
+  private static final List<String> SAMPLE_POLICIES = List.of("agents.yaml", "owners.yaml", "reporting.yaml");
 
   @Option(names = "--port", defaultValue = "15432", description = "Gateway PostgreSQL port (default: ${DEFAULT-VALUE}).")
   int port;

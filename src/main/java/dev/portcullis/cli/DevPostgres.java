@@ -104,15 +104,15 @@ final class DevPostgres {
       CREATE TABLE IF NOT EXISTS public.orders (
         id serial PRIMARY KEY, customer_id int REFERENCES public.customers(id),
         total numeric(10,2) NOT NULL, status text NOT NULL DEFAULT 'new', created_at timestamptz DEFAULT now());
-      CREATE TABLE IF NOT EXISTS public.audit_secrets (id serial PRIMARY KEY, note text);
+      CREATE TABLE IF NOT EXISTS public.secrets (id serial PRIMARY KEY, note text);
       INSERT INTO public.customers (name, email, card_number)
         SELECT 'Ada', 'ada@example.com', '4111111111111111' WHERE NOT EXISTS (SELECT 1 FROM public.customers);
       INSERT INTO public.customers (name, email, card_number)
         SELECT 'Linus', 'linus@example.com', '5500005555555559' WHERE (SELECT count(*) FROM public.customers) = 1;
       INSERT INTO public.orders (customer_id, total)
         SELECT 1, 42.00 WHERE NOT EXISTS (SELECT 1 FROM public.orders);
-      INSERT INTO public.audit_secrets (note)
-        SELECT 'the agent must never read this' WHERE NOT EXISTS (SELECT 1 FROM public.audit_secrets);
+      INSERT INTO public.secrets (note)
+        SELECT 'the agent must never read this' WHERE NOT EXISTS (SELECT 1 FROM public.secrets);
       GRANT USAGE ON SCHEMA public TO gw_orders;
       GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO gw_orders;
       GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO gw_orders;
