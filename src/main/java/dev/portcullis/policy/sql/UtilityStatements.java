@@ -38,6 +38,10 @@ final class UtilityStatements {
         int i = r.from() + 1;
         if (r.is(i, TokenType.LPAREN)) {
           i = r.closing(i) + 1;
+          if (i == 0) {
+            f.fail("unbalanced options");
+            return;
+          }
         }
         i = r.skip(i, "full", "freeze", "verbose", "analyze", "analyse");
         if (i < r.to()) {
