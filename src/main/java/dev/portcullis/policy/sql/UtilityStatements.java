@@ -129,6 +129,10 @@ final class UtilityStatements {
         f.fail("COPY without a table");
         return;
       }
+      if (RelationNames.ambiguous(parts)) {
+        f.fail("a relation name containing '.' is not supported");
+        return;
+      }
       f.table(RelationNames.resolve(parts));
       if (r.is(i, TokenType.LPAREN)) {
         i = r.closing(i) + 1;
@@ -213,6 +217,10 @@ final class UtilityStatements {
       f.fail("DDL statement without a relation name");
       return;
     }
+    if (RelationNames.ambiguous(parts)) {
+      f.fail("a relation name containing '.' is not supported");
+      return;
+    }
     f.table(RelationNames.resolve(parts));
     if (!verb.equals("create")) {
       return;
@@ -238,6 +246,10 @@ final class UtilityStatements {
       int next = r.name(i, parts);
       if (next < 0) {
         f.fail("relation name expected");
+        return;
+      }
+      if (RelationNames.ambiguous(parts)) {
+        f.fail("a relation name containing '.' is not supported");
         return;
       }
       f.table(RelationNames.resolve(parts));
