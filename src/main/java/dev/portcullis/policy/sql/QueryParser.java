@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import net.sf.jsqlparser.parser.CCJSqlParser;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.statement.Statement;
@@ -21,6 +22,8 @@ import net.sf.jsqlparser.statement.UnsupportedStatement;
  */
 final class QueryParser {
   private static final ExecutorService SHARED = newPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
+
+  private static final String NOT_UNDERSTOOD = "statement not understood by the SQL parser: ";
 
   private final ExecutorService executor;
   private final long timeoutMillis;
@@ -40,15 +43,21 @@ final class QueryParser {
   Result parse(String text) {
     Result simple = parseOnce(text, false);
     // JSqlParser's two-pass habit: the cheap grammar first, the backtracking one only when that fails
-    return simple.statement() != null || simple.failure().startsWith("parse timed out") ? simple
+    return simple.statement() != null || !simple.failure().startsWith(NOT_UNDERSTOOD) ? simple
         : parseOnce(text, true);
   }
 
   private Result parseOnce(String text, boolean complex) {
-    CCJSqlParser parser = CCJSqlParserUtil.newParser(text).withAllowComplexParsing(complex);
+    CCJSqlParser parser = CCJSqlParserUtil.newParser(text);
+    if (parser == null) {
+      return new Result(null, NOT_UNDERSTOOD + "empty"); // newParser("") is null
+    }
+    parser.withAllowComplexParsing(complex);
+    AtomicLong startedAt = new AtomicLong();
     Future<Statement> future;
     try {
       future = executor.submit(() -> {
+        startedAt.set(System.nanoTime());
         try {
           return parser.Statement();
         } catch (StackOverflowError e) {
@@ -59,23 +68,48 @@ final class QueryParser {
       return new Result(null, "SQL parser overloaded");
     }
     try {
-      Statement st = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
-      if (st == null || st instanceof UnsupportedStatement) {
-        return new Result(null, "statement not understood by the SQL parser");
-      }
-      return new Result(st, null);
+      return new Result(await(future, startedAt), null);
     } catch (TimeoutException e) {
       parser.interrupted = true;
       future.cancel(true);
-      return new Result(null, "parse timed out after " + timeoutMillis + " ms");
+      return new Result(null, startedAt.get() == 0 ? "SQL parser overloaded (queue wait)"
+          : "parse timed out after " + timeoutMillis + " ms");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       String msg = cause instanceof IllegalStateException ? cause.getMessage() : "syntax not understood";
-      return new Result(null, "statement not understood by the SQL parser: " + msg);
+      return new Result(null, NOT_UNDERSTOOD + msg);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       future.cancel(true);
       return new Result(null, "parse interrupted");
+    }
+  }
+
+  /**
+   * Waits for the parse; the time limit counts from when the parse started, so a burst of cache misses queued
+   * behind each other is not refused for waiting (queue wait is bounded separately, at five time limits).
+   */
+  private Statement await(Future<Statement> future, AtomicLong startedAt)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long limit = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    long queueDeadline = System.nanoTime() + 5 * limit;
+    while (true) {
+      long started = startedAt.get();
+      long deadline = started == 0 ? Math.min(queueDeadline, System.nanoTime() + limit) : started + limit;
+      long wait = deadline - System.nanoTime();
+      try {
+        Statement st = future.get(Math.max(wait, 0), TimeUnit.NANOSECONDS);
+        if (st == null || st instanceof UnsupportedStatement) {
+          throw new ExecutionException(new IllegalStateException("statement not understood"));
+        }
+        return st;
+      } catch (TimeoutException e) {
+        boolean runningWithinLimit = startedAt.get() != 0 && System.nanoTime() - startedAt.get() < limit;
+        boolean queuedWithinLimit = startedAt.get() == 0 && System.nanoTime() < queueDeadline;
+        if (!runningWithinLimit && !queuedWithinLimit) {
+          throw e;
+        }
+      }
     }
   }
 

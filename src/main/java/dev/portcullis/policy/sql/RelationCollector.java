@@ -192,6 +192,10 @@ final class RelationCollector implements SelectVisitor<Void>, FromItemVisitor<Vo
     }
     String name = RelationNames.normalizePart(table.getName());
     String schema = table.getSchemaName();
+    if (name.indexOf('.') >= 0 || schema != null && RelationNames.normalizePart(schema).indexOf('.') >= 0) {
+      f.fail("a relation name containing '.' is not supported");
+      return;
+    }
     if (schema == null || schema.isEmpty()) {
       for (Set<String> scope : cteScopes) {
         if (scope.contains(name)) {

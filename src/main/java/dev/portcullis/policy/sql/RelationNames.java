@@ -38,6 +38,19 @@ final class RelationNames {
     return out.toString();
   }
 
+  /**
+   * A quoted part holding a dot ({@code "a.b"}) would print like a qualified name and confuse table globs;
+   * such names are refused rather than rendered ambiguously.
+   */
+  static boolean ambiguous(List<String> parts) {
+    for (String part : parts) {
+      if (part.indexOf('.') >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static boolean inPgCatalog(String name) {
     return PG_CATALOG.contains(name);
   }

@@ -1,7 +1,9 @@
 package dev.portcullis.policy.sql;
 
 import dev.portcullis.policy.StatementKind;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -230,8 +232,8 @@ final class StatementClassifier {
   }
 
   private static List<Token> withPrefix(String keyword, TokenRange r) {
-    List<Token> out = new java.util.ArrayList<>(r.to() - r.from() + 1);
-    out.add(new Token(TokenType.IDENT, keyword.toLowerCase(java.util.Locale.ROOT), 0));
+    List<Token> out = new ArrayList<>(r.to() - r.from() + 1);
+    out.add(new Token(TokenType.IDENT, keyword.toLowerCase(Locale.ROOT), 0));
     out.addAll(r.tokens().subList(r.from(), r.to()));
     return out;
   }

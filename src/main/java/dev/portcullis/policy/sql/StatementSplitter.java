@@ -57,6 +57,19 @@ final class StatementSplitter {
       case STRING, DOLLAR_STRING, NUMBER -> fp.append('?');
       case IDENT -> lexer.appendFolded(fp);
       case QUOTED_IDENT -> appendQuoted(fp, lexer.identifierValue());
+      case OPERATOR -> {
+        // a literal also prints as ?: jsonb's ?, ?| and ?& print as OPERATOR(…) so shapes never collide
+        // (upper case cannot come from a folded identifier)
+        boolean question = false;
+        for (int i = lexer.start(); i < lexer.end(); i++) {
+          question |= lexer.source().charAt(i) == '?';
+        }
+        if (question) {
+          fp.append("OPERATOR(").append(lexer.source(), lexer.start(), lexer.end()).append(')');
+        } else {
+          fp.append(lexer.source(), lexer.start(), lexer.end());
+        }
+      }
       default -> fp.append(lexer.source(), lexer.start(), lexer.end());
     }
   }

@@ -92,7 +92,8 @@ final class TokenCrossCheck {
         continue;
       }
       String v = name.value();
-      if (name.type() == TokenType.IDENT && GRAMMAR.contains(v) || known.contains(v)) {
+      if (name.type() == TokenType.IDENT && GRAMMAR.contains(v) || known.contains(v)
+          || Neutralizer.qualifiedOperatorEnd(r.tokens(), i, r.to()) > 0) {
         continue;
       }
       int start = i;

@@ -2,6 +2,7 @@ package dev.portcullis.policy.sql;
 
 import dev.portcullis.policy.StatementKind;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -37,6 +38,10 @@ final class UtilityStatements {
         int i = r.from() + 1;
         if (r.is(i, TokenType.LPAREN)) {
           i = r.closing(i) + 1;
+          if (i == 0) {
+            f.fail("unbalanced options");
+            return;
+          }
         }
         i = r.skip(i, "full", "freeze", "verbose", "analyze", "analyse");
         if (i < r.to()) {
@@ -99,7 +104,7 @@ final class UtilityStatements {
       f.fail("SET/RESET without a parameter name");
       return null;
     }
-    return TokenRange.joined(parts).toLowerCase(java.util.Locale.ROOT);
+    return TokenRange.joined(parts).toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -122,6 +127,10 @@ final class UtilityStatements {
       i = r.name(i, parts);
       if (i < 0) {
         f.fail("COPY without a table");
+        return;
+      }
+      if (RelationNames.ambiguous(parts)) {
+        f.fail("a relation name containing '.' is not supported");
         return;
       }
       f.table(RelationNames.resolve(parts));
@@ -170,12 +179,14 @@ final class UtilityStatements {
     }
     f.kind(StatementKind.DDL);
     DdlCalls.collect(r, f);
+    // CREATE TABLE … AS and CREATE MATERIALIZED VIEW … AS store the query's rows; a plain view does not
+    boolean storesRows = !object.equals("view");
     if (object.equals("materialized") || object.equals("foreign")) {
       i++;
       object = r.word(i);
     }
     switch (object) {
-      case "table", "view", "sequence" -> relation(verb, r, i + 1, f);
+      case "table", "view", "sequence" -> relation(verb, storesRows, r, i + 1, f);
       case "index", "trigger", "policy", "rule" -> {
         int on = r.find(i + 1, "on");
         if (on >= 0) {
@@ -194,7 +205,7 @@ final class UtilityStatements {
   }
 
   /** CREATE|ALTER|DROP TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE; CREATE … AS query also reads (and writes). */
-  private void relation(String verb, TokenRange r, int i, Findings f) {
+  private void relation(String verb, boolean storesRows, TokenRange r, int i, Findings f) {
     i = r.skip(i, "if", "not", "exists");
     i = r.skip(i, "only");
     if (verb.equals("drop")) {
@@ -206,24 +217,22 @@ final class UtilityStatements {
       f.fail("DDL statement without a relation name");
       return;
     }
+    if (RelationNames.ambiguous(parts)) {
+      f.fail("a relation name containing '.' is not supported");
+      return;
+    }
     f.table(RelationNames.resolve(parts));
     if (!verb.equals("create")) {
       return;
     }
     int as = r.find(i, "as");
     if (as >= 0 && (QUERY_WORDS.contains(r.word(as + 1)) || r.is(as + 1, TokenType.LPAREN))) {
-      String kindWord = r.word(r.from() + 1);
-      boolean view = r.find(r.from(), "view") >= 0 && r.find(r.from(), "view") < as
-          && !r.word(r.find(r.from(), "view") - 1).equals("materialized");
-      if (!view) {
-        f.kind(StatementKind.INSERT); // CREATE TABLE AS / MATERIALIZED VIEW write the query's rows
+      if (storesRows) {
+        f.kind(StatementKind.INSERT);
       }
       int end = r.find(as, "with");
       boolean withData = end > as && (r.word(end + 1).equals("data") || r.word(end + 1).equals("no"));
       classifier.query(r.slice(as + 1, withData ? end : r.to()), f);
-      if (kindWord.isEmpty()) {
-        f.fail("DDL not understood");
-      }
     } else if (as >= 0 && r.word(as + 1).equals("execute")) {
       f.fail("CREATE TABLE … AS EXECUTE is not supported");
     }
@@ -237,6 +246,10 @@ final class UtilityStatements {
       int next = r.name(i, parts);
       if (next < 0) {
         f.fail("relation name expected");
+        return;
+      }
+      if (RelationNames.ambiguous(parts)) {
+        f.fail("a relation name containing '.' is not supported");
         return;
       }
       f.table(RelationNames.resolve(parts));

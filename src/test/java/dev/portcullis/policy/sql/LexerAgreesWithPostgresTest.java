@@ -104,4 +104,44 @@ class LexerAgreesWithPostgresTest {
     assertThrows(SQLException.class, () -> serverResults("SELECT $1a$ x $1a$"));
     assertEquals(2, new PgLexerTest().tokenCount("'a' /* c */\n'b'"));
   }
+
+  private static final String[] LITERALS = {"'a;b'", "'it''s;'", "'a\\'", "E'x\\';y'", "E'\\\\'", "$$;'$$",
+      "$t$ $$ ; $t$", "'a'\n  'b;'", "'a' -- c;'\n 'b'", "U&'\\0041;'", "B'101'", "X'0A'", "1", "2.5e3",
+      "(/* ; /* ; */ ; */ 1)", "e'\\n'", "$_$--;$_$", "'/*'", "'--'", "\"c;\"" + "[1]"};
+  private static final String[] GAPS = {" ", "\n", " /* ; */ ", " -- ; '\n", "/* /* ' */ ; */", "\t"};
+  private static final String[] SEPARATORS = {";", " ; ", ";/* ; */", ";-- x ; \n", "\n;\n", ";;", "; -- '\n"};
+
+  /**
+   * Seeded random messages built from quote, comment and separator fragments: the server must return one result
+   * per statement we cut, and each statement we cut must run alone as exactly one statement.
+   */
+  @Test
+  void randomMessagesSplitWhereTheServerDoes() throws SQLException {
+    java.util.Random random = new java.util.Random(20261129L);
+    for (int n = 0; n < 150; n++) {
+      StringBuilder sql = new StringBuilder();
+      int statements = 1 + random.nextInt(4);
+      for (int k = 0; k < statements; k++) {
+        if (k > 0) {
+          sql.append(SEPARATORS[random.nextInt(SEPARATORS.length)]);
+        }
+        String literal = LITERALS[random.nextInt(LITERALS.length)];
+        if (literal.startsWith("\"")) {
+          literal = "(SELECT 1 AS " + literal.substring(0, literal.indexOf('[')) + ")";
+        }
+        sql.append("SELECT").append(GAPS[random.nextInt(GAPS.length)]).append(literal)
+            .append(GAPS[random.nextInt(GAPS.length)]).append("AS v");
+      }
+      if (random.nextBoolean()) {
+        sql.append(SEPARATORS[random.nextInt(SEPARATORS.length)]);
+      }
+      String message = sql.toString();
+      List<LexedStatement> ours = analyzer.split(message);
+      assertEquals(statements, ours.size(), message);
+      assertEquals(statements, serverResults(message).size(), message);
+      for (LexedStatement st : ours) {
+        assertEquals(1, serverResults(st.text()).size(), st.text());
+      }
+    }
+  }
 }

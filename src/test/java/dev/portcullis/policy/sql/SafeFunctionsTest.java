@@ -12,7 +12,8 @@ class SafeFunctionsTest {
       "to_date", "now", "pg_catalog.now", "date_trunc", "extract", "abs", "round", "sqrt", "count", "sum", "avg",
       "max", "string_agg", "array_agg", "jsonb_build_object", "json_agg", "jsonb_path_query", "unnest",
       "array_length", "row_number", "rank", "lag", "coalesce", "nullif", "greatest", "least", "current_setting",
-      "random", "gen_random_uuid", "generate_series", "md5", "regexp_replace", "pg_typeof"})
+      "random", "gen_random_uuid", "generate_series", "md5", "regexp_replace", "pg_typeof",
+      "pg_catalog.pg_table_is_visible", "pg_get_userbyid", "format_type"})
   void sideEffectFreeBuiltinsAreSafe(String name) {
     assertTrue(SafeFunctions.isSafe(name), name);
   }

@@ -102,4 +102,11 @@ class SplitAndFingerprintTest {
     assertEquals(List.of("select ? + ?", "drop table t"), fingerprints("select 1 +-- c\n 2; drop table t"));
     assertEquals(List.of("select ? * ?"), fingerprints("select 1 */* ; */ 2"));
   }
+
+  @Test
+  void questionMarkOperatorsCannotBeConfusedWithLiterals() {
+    assertEquals(List.of("select * from t where j OPERATOR(?) ? and k OPERATOR(?|) array[?]"),
+        fingerprints("select * from t where j ? 'a' and k ?| array['b']"));
+    assertNotEquals(fingerprints("select a ? 1"), fingerprints("select a ? ?"));
+  }
 }
