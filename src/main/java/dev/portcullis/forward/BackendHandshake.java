@@ -223,8 +223,8 @@ public final class BackendHandshake {
           return new Step.Ready();
         }
         if ("t".equals(privileged)) {
-          throw new UpstreamException(UpstreamFailure.PRIVILEGED_BACKEND, "the target's backend role '" + username
-              + "' is a superuser, BYPASSRLS, or a member of such a role; refused (allowPrivilegedBackend is off)");
+          throw new UpstreamException(UpstreamFailure.PRIVILEGED_BACKEND, "the gateway's backend role is a superuser,"
+              + " BYPASSRLS, or a member of such a role; refused (allowPrivilegedBackend is off)");
         }
         throw new UpstreamException(UpstreamFailure.OTHER, "the privilege check returned no answer");
       }

@@ -38,7 +38,7 @@ final class UpstreamConnector {
   Future<NetSocket> connect(TargetConfig target) {
     return client.connect(target.port(), target.host())
         .recover(e -> Future.failedFuture(new UpstreamException(UpstreamFailure.UNREACHABLE,
-            "cannot reach the target: " + e.getClass().getSimpleName())))
+            "cannot reach the target (" + connectProblem(e) + ")")))
         .compose(socket -> secure(socket, target).onFailure(e -> socket.close()));
   }
 
@@ -47,6 +47,18 @@ final class UpstreamConnector {
       Startup startup = new Startup(socket, new BackendHandshake(target));
       return startup.run(FrontendMessages.startup(BackendHandshake.startupParameters(target, clientParameters)));
     });
+  }
+
+  // Netty's messages name addresses; the client only learns the kind of failure.
+  private static String connectProblem(Throwable e) {
+    if (e instanceof java.net.ConnectException) {
+      return e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timed out")
+          ? "connect timed out" : "connection refused";
+    }
+    if (e instanceof java.net.UnknownHostException) {
+      return "unknown host";
+    }
+    return "network error";
   }
 
   private Future<NetSocket> secure(NetSocket socket, TargetConfig target) {
