@@ -71,6 +71,9 @@ final class UpstreamConnector {
       // Exactly one byte: anything after 'S' would be plaintext injected before the handshake.
       if (bytes.length() == 1 && bytes.getByte(0) == 'S') {
         answered.tryComplete(socket);
+      } else if (bytes.getByte(0) == 'S') {
+        answered.tryFail(new UpstreamException(UpstreamFailure.UNREACHABLE,
+            "the target sent unencrypted data after agreeing to TLS"));
       } else {
         answered.tryFail(new UpstreamException(UpstreamFailure.UNREACHABLE, "the target does not offer TLS"));
       }

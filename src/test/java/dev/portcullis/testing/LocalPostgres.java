@@ -61,6 +61,7 @@ public final class LocalPostgres {
   private final Path data;
   private final int port;
   private final Map<String, Secret> passwords = new LinkedHashMap<>();
+  private Path caFile;
 
   /** The shared instance; starts it on the first call (about a second). */
   public static synchronized LocalPostgres get() {
@@ -146,9 +147,57 @@ public final class LocalPostgres {
         TargetConfig.UpstreamTls.disabled(), allowPrivilegedBackend);
   }
 
-  /** The data directory (for tests that need to drop server files, e.g. TLS certificates). */
+  /** The data directory (for tests that need to drop server files). */
   public Path dataDirectory() {
     return data;
+  }
+
+  /**
+   * Turns TLS on (once; later calls return the same file): a fresh test CA signs a server certificate for the DNS
+   * name {@code localhost} only (so connecting to {@code 127.0.0.1} with verify-full must fail the host name
+   * check). Connections without TLS keep working. Returns the CA certificate (PEM).
+   */
+  public synchronized Path enableTls() {
+    if (caFile == null) {
+      try {
+        caFile = TestCertificates.writeServerFiles(base, data, "localhost");
+        if ("root".equals(System.getProperty("user.name"))) {
+          run(List.of("chown", "postgres:postgres", data.resolve("server.crt").toString(),
+              data.resolve("server.key").toString()));
+        }
+        try (Connection c = adminConnection("postgres"); Statement s = c.createStatement()) {
+          s.execute("ALTER SYSTEM SET ssl_cert_file = 'server.crt'");
+          s.execute("ALTER SYSTEM SET ssl_key_file = 'server.key'");
+          s.execute("ALTER SYSTEM SET ssl = on");
+          s.execute("SELECT pg_reload_conf()");
+        }
+        awaitSsl();
+      } catch (IOException | InterruptedException | SQLException | java.security.GeneralSecurityException e) {
+        throw new IllegalStateException("cannot enable TLS on the test PostgreSQL: " + e.getMessage(), e);
+      }
+    }
+    return caFile;
+  }
+
+  // The postmaster applies a reload asynchronously; new sessions see ssl=on once it has loaded the files.
+  private void awaitSsl() throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      // SHOW ssl says "on" even when the postmaster could not load the files, so ask for a TLS session.
+      Properties props = new Properties();
+      props.setProperty("user", ADMIN_USER);
+      props.setProperty("password", ADMIN_PASSWORD);
+      props.setProperty("sslmode", "require");
+      try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), props)) {
+        return;
+      } catch (SQLException e) {
+        // not yet (or never: the deadline below reports it)
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("PostgreSQL did not turn ssl on: " + logTail());
+      }
+      Thread.sleep(20);
+    }
   }
 
   private Connection connect(String database, String user, String password) throws SQLException {
@@ -219,11 +268,24 @@ public final class LocalPostgres {
       if (Files.exists(data.resolve("postmaster.pid"))) {
         run(asPostgres(root, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "stop"));
       }
+      if (System.getenv("PORTCULLIS_KEEP_PG") != null) {
+        System.err.println("LocalPostgres: kept " + base);
+        return;
+      }
       try (Stream<Path> files = Files.walk(base)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     } catch (IOException | InterruptedException | RuntimeException e) {
       System.err.println("LocalPostgres: cleanup failed: " + e.getMessage());
+    }
+  }
+
+  private String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(base.resolve("postgres.log"));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+    } catch (IOException e) {
+      return "(no server log)";
     }
   }
 
