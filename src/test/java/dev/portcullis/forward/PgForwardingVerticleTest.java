@@ -222,7 +222,23 @@ class PgForwardingVerticleTest {
       awaitActivity(opened.processId(), "idle");
       client.end(opened.toUpstreamAddress());
       awaitActivity(opened.processId(), null);
+      // The per-session consumer is gone too.
+      ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+          () -> client.send(opened.toUpstreamAddress(), FrontendMessages.query("SELECT 1")));
+      assertEquals(io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS,
+          assertInstanceOf(ReplyException.class, e.getCause()).failureType());
     }
+  }
+
+  @Test
+  void unacknowledgedBatchEndsTheSession() throws Exception {
+    TerminationSide client = new TerminationSide(vertx, true, 0);
+    UpstreamOpened opened = open("scram", client, Map.of());
+    // The termination side vanishes without END: the next backend batch finds no handler.
+    client.close();
+    vertx.eventBus().request(opened.toUpstreamAddress(), FrontendMessages.query("SELECT 1"),
+        new DeliveryOptions().setCodecName(Addresses.BUFFER_CODEC));
+    awaitActivity(opened.processId(), null);
   }
 
   @Test
