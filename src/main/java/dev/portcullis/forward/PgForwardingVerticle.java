@@ -16,6 +16,16 @@ import org.slf4j.LoggerFactory;
  * ReplyException whose failure code is the {@link UpstreamFailure} ordinal and whose message is client-safe) and
  * handles {@link Addresses#FORWARD_PG_CANCEL}. Needs {@code Codecs.register(vertx)} first. Several instances may be
  * deployed; each session stays on the instance that opened it.
+ *
+ * <pre>{@code
+ * Codecs.register(vertx);
+ * vertx.deployVerticle(new PgForwardingVerticle(targetsByName));            // one instance
+ * RelayCounters counters = new RelayCounters();                            // or N instances sharing counters
+ * vertx.deployVerticle(() -> new PgForwardingVerticle(targetsByName::get, ForwarderOptions.defaults(), counters),
+ *     new DeploymentOptions().setInstances(2));
+ * }</pre>
+ * The open request's send timeout should exceed {@code connectTimeout + handshakeTimeout} (20 s by default): a
+ * reply that arrives after the requester gave up leaves a backend session nobody ends.
  */
 public final class PgForwardingVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PgForwardingVerticle.class);

@@ -36,10 +36,15 @@ class PgForwardingVerticleTest {
   private static LocalPostgres pg;
   private static Vertx vertx;
   private static PgForwardingVerticle verticle;
+  private static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> LOGS =
+      new ch.qos.logback.core.read.ListAppender<>();
 
   @BeforeAll
   static void start() throws Exception {
     pg = LocalPostgres.get();
+    LOGS.start();
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .addAppender(LOGS);
     vertx = Vertx.vertx();
     Codecs.register(vertx);
     int closedPort;
@@ -61,6 +66,23 @@ class PgForwardingVerticleTest {
         app.username(), app.password(), app.tls(), false));
     verticle = new PgForwardingVerticle(targets);
     vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** No log line of the forwarder (or anything else in this JVM) holds a backend password. */
+  private static void assertLogsHoldNoPassword() {
+    List<String> secrets = new ArrayList<>(List.of(WRONG_PASSWORD));
+    for (String role : List.of(LocalPostgres.APP_ROLE, LocalPostgres.SUPER_ROLE, LocalPostgres.MD5_ROLE,
+        LocalPostgres.CLEARTEXT_ROLE, LocalPostgres.INHERITS_BYPASS_ROLE)) {
+      secrets.add(pg.password(role).reveal());
+    }
+    assertFalse(LOGS.list.isEmpty(), "the log capture sees nothing");
+    for (var event : List.copyOf(LOGS.list)) {
+      String line = event.getFormattedMessage()
+          + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage());
+      for (String secret : secrets) {
+        assertFalse(line.contains(secret), "a log line holds a password: " + event.getLoggerName());
+      }
+    }
   }
 
   @AfterAll
@@ -137,6 +159,7 @@ class PgForwardingVerticleTest {
     assertEquals(UpstreamFailure.BACKEND_AUTH_FAILED.ordinal(), e.failureCode());
     assertTrue(e.getMessage().contains("'wrong'"), e.getMessage());
     assertFalse(e.getMessage().contains(WRONG_PASSWORD), e.getMessage());
+    assertLogsHoldNoPassword();
   }
 
   @Test
@@ -155,6 +178,7 @@ class PgForwardingVerticleTest {
     assertEquals(UpstreamFailure.PRIVILEGED_BACKEND.ordinal(), superuser.failureCode());
     assertFalse(superuser.getMessage().contains(pg.password(LocalPostgres.SUPER_ROLE).reveal()));
     assertEquals(UpstreamFailure.PRIVILEGED_BACKEND.ordinal(), openFails("inherits").failureCode());
+    assertLogsHoldNoPassword();
     try (TerminationSide client = new TerminationSide(vertx, true, 0)) {
       UpstreamOpened opened = open("super-allowed", client, Map.of());
       assertEquals(List.of(List.of("on")), query(client, opened, "SHOW is_superuser"));
