@@ -157,8 +157,9 @@ public final class BackendHandshake {
       case 11 -> {
         ScramSha256Client exchange = requireScram();
         String serverFirst = body.getString(4, body.length(), StandardCharsets.UTF_8.name());
-        return new Step.Derive(() -> FrontendMessages.saslResponse(
-            exchange.clientFinalMessage(serverFirst).getBytes(StandardCharsets.UTF_8)));
+        Supplier<Buffer> response = () -> FrontendMessages.saslResponse(
+            exchange.clientFinalMessage(serverFirst).getBytes(StandardCharsets.UTF_8));
+        return exchange.derivationCached(serverFirst) ? new Step.Send(response.get()) : new Step.Derive(response);
       }
       case 12 -> {
         requireScram().verifyServerFinal(body.getString(4, body.length(), StandardCharsets.UTF_8.name()));

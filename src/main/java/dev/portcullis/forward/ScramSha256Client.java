@@ -5,6 +5,9 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -13,8 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
  * PostgreSQL's SASL authentication. The server's signature is verified, so a server that does not know the
  * password cannot pretend to have authenticated us. SASLprep is not applied (identity for ASCII passwords).
  *
- * <p>One instance per exchange: {@link #clientFirstMessage()}, {@link #clientFinalMessage(String)} (CPU-heavy:
- * PBKDF2, run it off the event loop), {@link #verifyServerFinal(String)}.
+ * <p>One instance per exchange: {@link #clientFirstMessage()}, {@link #clientFinalMessage(String)} (CPU-heavy
+ * PBKDF2 unless {@link #derivationCached(String)}: run it off the event loop then), {@link #verifyServerFinal}.
  */
 public final class ScramSha256Client {
   public static final String MECHANISM = "SCRAM-SHA-256";
@@ -22,6 +25,9 @@ public final class ScramSha256Client {
   /** Guards against a server asking for an absurd amount of work. */
   static final int MAX_ITERATIONS = 10_000_000;
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Salted passwords by (password digest, salt, iterations); bounded, cleared when full. */
+  private static final Map<String, byte[]> SALTED = new ConcurrentHashMap<>();
+  private static final int MAX_CACHED = 256;
 
   private final String username;
   private final byte[] password;
@@ -44,44 +50,31 @@ public final class ScramSha256Client {
     return GS2_HEADER + clientFirstBare();
   }
 
+  /**
+   * True when the key derivation for this challenge is cached, so {@link #clientFinalMessage(String)} is cheap
+   * enough for an event loop. PostgreSQL keeps a role's salt and iteration count until its password changes, so
+   * every connection after the first one hits the cache.
+   */
+  public boolean derivationCached(String serverFirst) {
+    Challenge challenge = Challenge.parse(serverFirst, clientNonce);
+    return SALTED.containsKey(cacheKey(challenge));
+  }
+
   /** Computes the proof for the server-first-message; throws {@link UpstreamException} on a malformed one. */
   public String clientFinalMessage(String serverFirst) {
-    String nonce = null;
-    String salt = null;
-    String iterations = null;
-    for (String attribute : serverFirst.split(",", -1)) {
-      if (attribute.startsWith("r=")) {
-        nonce = attribute.substring(2);
-      } else if (attribute.startsWith("s=")) {
-        salt = attribute.substring(2);
-      } else if (attribute.startsWith("i=")) {
-        iterations = attribute.substring(2);
-      } else if (attribute.startsWith("m=")) {
-        throw malformed("the target requires an unsupported SCRAM extension");
-      }
-    }
-    if (nonce == null || salt == null || iterations == null) {
-      throw malformed("the target sent an incomplete SCRAM challenge");
-    }
-    // The server must extend our nonce; otherwise this could be a replayed exchange.
-    if (!nonce.startsWith(clientNonce) || nonce.length() == clientNonce.length()) {
-      throw malformed("the target sent a SCRAM nonce that does not extend ours");
-    }
-    int count;
-    byte[] saltBytes;
-    try {
-      count = Integer.parseInt(iterations);
-      saltBytes = Base64.getDecoder().decode(salt);
-    } catch (IllegalArgumentException e) {
-      throw malformed("the target sent a malformed SCRAM challenge");
-    }
-    if (count < 1 || count > MAX_ITERATIONS) {
-      throw malformed("the target asked for an unacceptable SCRAM iteration count");
-    }
+    Challenge challenge = Challenge.parse(serverFirst, clientNonce);
     String withoutProof = "c=" + Base64.getEncoder().encodeToString(GS2_HEADER.getBytes(StandardCharsets.US_ASCII))
-        + ",r=" + nonce;
+        + ",r=" + challenge.nonce();
     authMessage = clientFirstBare() + "," + serverFirst + "," + withoutProof;
-    byte[] salted = hi(password, saltBytes, count);
+    String key = cacheKey(challenge);
+    byte[] salted = SALTED.get(key);
+    if (salted == null) {
+      salted = hi(password, challenge.salt(), challenge.iterations());
+      if (SALTED.size() >= MAX_CACHED) {
+        SALTED.clear();
+      }
+      SALTED.put(key, salted);
+    }
     byte[] clientKey = hmac(salted, "Client Key");
     byte[] storedKey = sha256(clientKey);
     byte[] clientSignature = hmac(storedKey, authMessage);
@@ -91,6 +84,51 @@ public final class ScramSha256Client {
     }
     serverSignature = hmac(hmac(salted, "Server Key"), authMessage);
     return withoutProof + ",p=" + Base64.getEncoder().encodeToString(proof);
+  }
+
+  /** The parsed server-first-message. */
+  private record Challenge(String nonce, byte[] salt, int iterations) {
+    static Challenge parse(String serverFirst, String clientNonce) {
+      String nonce = null;
+      String salt = null;
+      String iterations = null;
+      for (String attribute : serverFirst.split(",", -1)) {
+        if (attribute.startsWith("r=")) {
+          nonce = attribute.substring(2);
+        } else if (attribute.startsWith("s=")) {
+          salt = attribute.substring(2);
+        } else if (attribute.startsWith("i=")) {
+          iterations = attribute.substring(2);
+        } else if (attribute.startsWith("m=")) {
+          throw malformed("the target requires an unsupported SCRAM extension");
+        }
+      }
+      if (nonce == null || salt == null || iterations == null) {
+        throw malformed("the target sent an incomplete SCRAM challenge");
+      }
+      // The server must extend our nonce; otherwise this could be a replayed exchange.
+      if (!nonce.startsWith(clientNonce) || nonce.length() == clientNonce.length()) {
+        throw malformed("the target sent a SCRAM nonce that does not extend ours");
+      }
+      int count;
+      byte[] saltBytes;
+      try {
+        count = Integer.parseInt(iterations);
+        saltBytes = Base64.getDecoder().decode(salt);
+      } catch (IllegalArgumentException e) {
+        throw malformed("the target sent a malformed SCRAM challenge");
+      }
+      if (count < 1 || count > MAX_ITERATIONS) {
+        throw malformed("the target asked for an unacceptable SCRAM iteration count");
+      }
+      return new Challenge(nonce, saltBytes, count);
+    }
+  }
+
+  // Keyed by a digest of the password, never the password itself, so the map's keys are not the secret.
+  private String cacheKey(Challenge challenge) {
+    return HexFormat.of().formatHex(sha256(password)) + ":" + Base64.getEncoder().encodeToString(challenge.salt())
+        + ":" + challenge.iterations();
   }
 
   /** Checks the server-final-message; a wrong or missing signature fails authentication. */

@@ -20,6 +20,19 @@ class ScramSha256ClientTest {
   }
 
   @Test
+  void secondExchangeWithTheSameSaltIsCachedAndStillCorrect() {
+    String serverFirst = "r=cachenonce1SERVER,s=c2FsdC1mb3ItY2FjaGU=,i=4096";
+    ScramSha256Client first = new ScramSha256Client("", "cache-test-pw", "cachenonce1");
+    org.junit.jupiter.api.Assertions.assertFalse(first.derivationCached(serverFirst));
+    String proof = first.clientFinalMessage(serverFirst);
+    ScramSha256Client second = new ScramSha256Client("", "cache-test-pw", "cachenonce1");
+    org.junit.jupiter.api.Assertions.assertTrue(second.derivationCached(serverFirst));
+    assertEquals(proof, second.clientFinalMessage(serverFirst));
+    ScramSha256Client otherPassword = new ScramSha256Client("", "another-pw", "cachenonce1");
+    org.junit.jupiter.api.Assertions.assertFalse(otherPassword.derivationCached(serverFirst));
+  }
+
+  @Test
   void rejectsWrongServerSignature() {
     ScramSha256Client scram = new ScramSha256Client("user", "pencil", "rOprNGfwEbeRWgbNEkqO");
     scram.clientFinalMessage(SERVER_FIRST);
