@@ -92,7 +92,8 @@ final class PgFrontendSession {
     socket.exceptionHandler(e -> LOG.debug("session {}: socket error: {}", sessionId, e.toString()));
     socket.handler(this::onData);
     startupTimer = vertx.setTimer(ctx.config().startupTimeout().toMillis(), id -> {
-      if (state != State.READY) {
+      if (state != State.READY && state != State.CLOSED) {
+        LOG.info("session {}: startup timed out in state {}", sessionId, state);
         refuse(ErrorReplies.startupTimeout());
       }
     });
@@ -146,9 +147,8 @@ final class PgFrontendSession {
           throw ErrorReplies.plaintextAfterSslRequest(); // CVE-2021-23214: never treat these as encrypted
         }
         state = State.TLS_HANDSHAKE;
-        // Written in the same event-loop turn, before the TLS handler joins the pipeline: 'S' goes out in clear.
-        socket.write(Buffer.buffer(1).appendByte(BackendMessages.SSL_ACCEPTED));
-        socket.upgradeToSsl().onComplete(ar -> {
+        // Vert.x writes 'S' in clear, then installs the TLS handler with reading paused until the handshake.
+        socket.upgradeToSsl(Buffer.buffer(1).appendByte(BackendMessages.SSL_ACCEPTED)).onComplete(ar -> {
           if (ar.failed()) {
             close("TLS handshake failed");
           } else if (state == State.TLS_HANDSHAKE) {

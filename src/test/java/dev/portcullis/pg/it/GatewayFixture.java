@@ -1,0 +1,81 @@
+package dev.portcullis.pg.it;
+
+import dev.portcullis.config.PostgresListenConfig;
+import dev.portcullis.events.SessionEvent;
+import dev.portcullis.gateway.Codecs;
+import dev.portcullis.identity.Identity;
+import dev.portcullis.identity.TokenRejectedException;
+import dev.portcullis.identity.TokenValidator;
+import dev.portcullis.pg.PgTerminationVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A gateway's PostgreSQL side in one JVM: a real PostgreSQL, the forwarder, the termination verticle, and test
+ * scaffolding for token validation and policy (see {@link TestPolicy}).
+ */
+final class GatewayFixture implements AutoCloseable {
+  static final String TOKEN = "good-token-for-tests";
+  /** A token whose identity expires 1.5 s after validation. */
+  static final String SHORT_TOKEN = "short-lived-token";
+  static final String TARGET = "orders";
+
+  final Vertx vertx = Vertx.vertx();
+  final InterimPostgres postgres;
+  final TestPolicy policy = new TestPolicy();
+  final List<SessionEvent> events = new CopyOnWriteArrayList<>();
+  final PostgresListenConfig config;
+  final int port;
+
+  /** SCAFFOLDING until the identity helper's OidcTokenValidator is merged. */
+  static final TokenValidator VALIDATOR = token -> {
+    if (TOKEN.equals(token)) {
+      return Future.succeededFuture(new Identity("ci-bot", List.of("ai-agents"), "test-issuer",
+          Instant.now().plusSeconds(3600)));
+    }
+    if (SHORT_TOKEN.equals(token)) {
+      return Future.succeededFuture(new Identity("ci-bot", List.of("ai-agents"), "test-issuer",
+          Instant.now().plusMillis(1500)));
+    }
+    return Future.failedFuture(new TokenRejectedException("signature invalid"));
+  };
+
+  GatewayFixture(boolean allowPlaintext, Duration startupTimeout, int maxConnections, int maxMessageBytes)
+      throws Exception {
+    postgres = InterimPostgres.start();
+    Codecs.register(vertx);
+    new InterimForwarder(vertx, postgres.port).register();
+    policy.register(vertx);
+    config = new PostgresListenConfig("127.0.0.1", 0, null, allowPlaintext, startupTimeout, maxConnections,
+        maxMessageBytes);
+    PgTerminationVerticle verticle =
+        new PgTerminationVerticle(config, "gw-test", VALIDATOR, events::add, new AtomicInteger());
+    vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    port = verticle.actualPort();
+  }
+
+  static GatewayFixture standard() throws Exception {
+    return new GatewayFixture(false, Duration.ofSeconds(10), 1000, PostgresListenConfig.DEFAULT_MAX_MESSAGE_BYTES);
+  }
+
+  String jdbcUrl(String extra) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + TARGET + "?sslmode=require&user=ci-bot&password=" + TOKEN
+        + (extra.isEmpty() ? "" : "&" + extra);
+  }
+
+  List<SessionEvent> events(String type) {
+    return events.stream().filter(e -> e.type().equals(type)).toList();
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    postgres.close();
+  }
+}
