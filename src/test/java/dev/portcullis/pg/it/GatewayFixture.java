@@ -48,6 +48,11 @@ final class GatewayFixture implements AutoCloseable {
 
   GatewayFixture(boolean allowPlaintext, Duration startupTimeout, int maxConnections, int maxMessageBytes)
       throws Exception {
+    this(allowPlaintext, startupTimeout, maxConnections, maxMessageBytes, v -> VALIDATOR);
+  }
+
+  GatewayFixture(boolean allowPlaintext, Duration startupTimeout, int maxConnections, int maxMessageBytes,
+      java.util.function.Function<Vertx, TokenValidator> validators) throws Exception {
     postgres = InterimPostgres.start();
     Codecs.register(vertx);
     new InterimForwarder(vertx, postgres.port).register();
@@ -55,7 +60,7 @@ final class GatewayFixture implements AutoCloseable {
     config = new PostgresListenConfig("127.0.0.1", 0, null, allowPlaintext, startupTimeout, maxConnections,
         maxMessageBytes);
     PgTerminationVerticle verticle =
-        new PgTerminationVerticle(config, "gw-test", VALIDATOR, events::add, new AtomicInteger());
+        new PgTerminationVerticle(config, "gw-test", validators.apply(vertx), events::add, new AtomicInteger());
     vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     port = verticle.actualPort();
   }
