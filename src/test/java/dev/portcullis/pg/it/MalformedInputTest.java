@@ -309,4 +309,20 @@ class MalformedInputTest {
       assertFatal(c, "28P01", "portcullis: token expired");
     }
   }
+
+  @Test
+  void backendChangingClientEncodingEndsTheSession() throws Exception {
+    try (RawPgClient c = loggedIn()) {
+      c.send(query("set client_encoding to 'LATIN1'"));
+      assertFatal(c, "42501", "changed client_encoding");
+    }
+  }
+
+  @Test
+  void cancelRequestWithAnUnknownKeyIsClosedWithoutReply() throws Exception {
+    try (RawPgClient c = new RawPgClient(gw.port)) {
+      c.send(ByteBuffer.allocate(16).putInt(16).putInt(80877102).putInt(12345).putInt(678).array());
+      assertEquals(-1, c.socket.getInputStream().read(), "closed, nothing sent");
+    }
+  }
 }
