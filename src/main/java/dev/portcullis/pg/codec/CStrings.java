@@ -26,6 +26,16 @@ public final class CStrings {
   /** Decodes {@code [from, to)} as strict UTF-8. */
   public static String utf8(Buffer buf, int from, int to) {
     byte[] bytes = buf.getBytes(from, to);
+    boolean ascii = true;
+    for (byte b : bytes) {
+      if (b < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return new String(bytes, StandardCharsets.US_ASCII); // the common case needs no decoder
+    }
     try {
       return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)

@@ -12,7 +12,6 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,10 +25,10 @@ final class GatewayFixture implements AutoCloseable {
   static final String SHORT_TOKEN = "short-lived-token";
   static final String TARGET = "orders";
 
-  final Vertx vertx = Vertx.vertx();
+  final Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(Integer.getInteger("fixture.eventLoops", 4)));
   final InterimPostgres postgres;
   final TestPolicy policy = new TestPolicy();
-  final List<SessionEvent> events = new CopyOnWriteArrayList<>();
+  final java.util.Queue<SessionEvent> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
   final PostgresListenConfig config;
   final int port;
 
