@@ -214,4 +214,29 @@ class PgjdbcThroughGatewayTest {
       assertEquals(5000, count(c, "copy_t"));
     }
   }
+
+  @Test
+  void sqlLevelPreparedStatementsTravelWithEveryJudgement() throws Exception {
+    try (Connection c = connect("")) {
+      c.createStatement().execute("prepare sq1 as select 11");
+      c.createStatement().execute("prepare sq2 as select 12");
+      try (ResultSet rs = c.createStatement().executeQuery("execute sq1")) {
+        rs.next();
+        assertEquals(11, rs.getInt(1));
+      }
+      assertEquals(java.util.Map.of("sq1", "prepare sq1 as select 11", "sq2", "prepare sq2 as select 12"),
+          lastJudged("execute sq1").prepared());
+      c.createStatement().execute("deallocate sq1");
+      c.createStatement().execute("select 'after deallocate'");
+      assertEquals(java.util.Set.of("sq2"), lastJudged("select 'after deallocate'").prepared().keySet());
+      c.createStatement().execute("deallocate all");
+      c.createStatement().execute("select 'after all'");
+      assertTrue(lastJudged("select 'after all'").prepared().isEmpty());
+    }
+  }
+
+  private static dev.portcullis.policy.JudgeRequest lastJudged(String sql) {
+    List<dev.portcullis.policy.JudgeRequest> all = gw.policy.judged.stream().filter(r -> r.sql().equals(sql)).toList();
+    return all.get(all.size() - 1);
+  }
 }
