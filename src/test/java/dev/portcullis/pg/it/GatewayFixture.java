@@ -7,6 +7,7 @@ import dev.portcullis.identity.Identity;
 import dev.portcullis.identity.TokenRejectedException;
 import dev.portcullis.identity.TokenValidator;
 import dev.portcullis.pg.PgTerminationVerticle;
+import dev.portcullis.testing.LocalPostgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -26,7 +27,7 @@ final class GatewayFixture implements AutoCloseable {
   static final String TARGET = "orders";
 
   final Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(Integer.getInteger("fixture.eventLoops", 4)));
-  final InterimPostgres postgres;
+  final LocalPostgres postgres = LocalPostgres.get();
   final TestPolicy policy = new TestPolicy();
   final java.util.Queue<SessionEvent> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
   final PostgresListenConfig config;
@@ -52,9 +53,8 @@ final class GatewayFixture implements AutoCloseable {
 
   GatewayFixture(boolean allowPlaintext, Duration startupTimeout, int maxConnections, int maxMessageBytes,
       java.util.function.Function<Vertx, TokenValidator> validators) throws Exception {
-    postgres = InterimPostgres.start();
     Codecs.register(vertx);
-    new InterimForwarder(vertx, postgres.port).register();
+    new InterimForwarder(vertx, postgres.port()).register();
     policy.register(vertx);
     config = new PostgresListenConfig("127.0.0.1", 0, null, allowPlaintext, startupTimeout, maxConnections,
         maxMessageBytes);
@@ -80,6 +80,5 @@ final class GatewayFixture implements AutoCloseable {
   @Override
   public void close() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    postgres.close();
   }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * SCAFFOLDING until the forward branch's PgForwardingVerticle is merged: a minimal forwarder following
- * forward/package-info (trust auth only, no privilege check).
+ * forward/package-info (connects as LocalPostgres's trust role; no SCRAM, no privilege check).
  */
 final class InterimForwarder {
   private final Vertx vertx;
@@ -46,8 +46,8 @@ final class InterimForwarder {
       Promise<UpstreamOpened> ready = Promise.promise();
       Buffer startup = Buffer.buffer().appendInt(0).appendInt(196608);
       Map<String, String> params = new HashMap<>(open.clientParameters());
-      params.put("user", "app");
-      params.put("database", "postgres");
+      params.put("user", dev.portcullis.testing.LocalPostgres.TRUST_ROLE);
+      params.put("database", dev.portcullis.testing.LocalPostgres.DATABASE);
       params.forEach((k, v) -> startup.appendString(k).appendByte((byte) 0).appendString(v).appendByte((byte) 0));
       startup.appendByte((byte) 0).setInt(0, startup.length());
       Map<String, String> status = new HashMap<>();

@@ -1,5 +1,6 @@
 package dev.portcullis.pg.it;
 
+import dev.portcullis.testing.LocalPostgres;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +23,12 @@ class PgbenchComparisonTest {
   @Test
   void compare() throws Exception {
     try (GatewayFixture gw = GatewayFixture.standard()) {
-      run(List.of("pgbench", "-i", "-s", "2", "-h", "127.0.0.1", "-p", "" + gw.postgres.port, "-U", "app",
-          "postgres"), Map.of());
+      run(List.of("pgbench", "-i", "-s", "2", "-h", "127.0.0.1", "-p", "" + gw.postgres.port(), "-U",
+          LocalPostgres.TRUST_ROLE, LocalPostgres.DATABASE), Map.of());
       for (String mode : System.getProperty("pgbench.modes", "simple,extended,prepared").split(",")) {
         for (String script : System.getProperty("pgbench.scripts", "-S,-N").split(",")) {
-          double direct = tps(List.of("-h", "127.0.0.1", "-p", "" + gw.postgres.port, "-U", "app", "postgres"),
+          double direct = tps(List.of("-h", "127.0.0.1", "-p", "" + gw.postgres.port(), "-U", LocalPostgres.TRUST_ROLE,
+              LocalPostgres.DATABASE),
               mode, script, Map.of());
           double through = tps(List.of("-h", "127.0.0.1", "-p", "" + gw.port, "-U", "ci-bot",
               GatewayFixture.TARGET), mode, script, Map.of("PGPASSWORD", GatewayFixture.TOKEN, "PGSSLMODE", "require"));

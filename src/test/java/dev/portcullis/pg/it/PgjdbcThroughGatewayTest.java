@@ -45,7 +45,7 @@ class PgjdbcThroughGatewayTest {
   }
 
   static Connection direct() throws SQLException {
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + gw.postgres.port + "/postgres?user=app");
+    return gw.postgres.adminConnection();
   }
 
   static long count(Connection c, String table) throws SQLException {
@@ -88,18 +88,18 @@ class PgjdbcThroughGatewayTest {
   @Test
   void deniedStatementAbortsTheTransactionAndCommitRollsBack() throws Exception {
     try (Connection c = connect("")) {
-      c.createStatement().execute("create table tx_t (v int)");
+      c.createStatement().execute("create table pgterm_tx_t (v int)");
       c.createStatement().execute("begin");
-      c.createStatement().execute("insert into tx_t values (1)");
+      c.createStatement().execute("insert into pgterm_tx_t values (1)");
       assertEquals("42501", assertThrows(PSQLException.class,
           () -> c.createStatement().execute("select '" + TestPolicy.MARKER + "'")).getSQLState());
       assertEquals("25P02", assertThrows(PSQLException.class,
           () -> c.createStatement().execute("select 1")).getSQLState());
-      c.createStatement().execute("commit /* tx_t */");
-      assertEquals(0, count(c, "tx_t"));
+      c.createStatement().execute("commit /* pgterm_tx_t */");
+      assertEquals(0, count(c, "pgterm_tx_t"));
     }
     String commitId = gw.events("statement.decided").stream()
-        .filter(e -> "commit /* tx_t */".equals(e.details().get("text")))
+        .filter(e -> "commit /* pgterm_tx_t */".equals(e.details().get("text")))
         .map(e -> (String) e.details().get("statementId")).findFirst().orElseThrow();
     assertEquals("ROLLBACK", gw.events("statement.completed").stream()
         .filter(e -> commitId.equals(e.details().get("statementId")))
@@ -128,19 +128,19 @@ class PgjdbcThroughGatewayTest {
   @Test
   void batchesAndADeniedStatementInABatchBehaveLikeAFailingOne() throws Exception {
     try (Connection c = connect(""); Connection d = direct()) {
-      c.createStatement().execute("create table batch_t (v int)");
-      try (PreparedStatement ps = c.prepareStatement("insert into batch_t values (?)")) {
+      c.createStatement().execute("create table pgterm_batch_t (v int)");
+      try (PreparedStatement ps = c.prepareStatement("insert into pgterm_batch_t values (?)")) {
         for (int i = 0; i < 200; i++) {
           ps.setInt(1, i);
           ps.addBatch();
         }
         assertEquals(200, ps.executeBatch().length);
       }
-      assertEquals(200, count(c, "batch_t"));
-      d.createStatement().execute("create table batch_ref (v int)");
+      assertEquals(200, count(c, "pgterm_batch_t"));
+      d.createStatement().execute("create table pgterm_batch_ref (v int)");
       List<Long> outcome = new ArrayList<>();
-      for (Object[] run : new Object[][] {{c, "batch_t", "select '" + TestPolicy.MARKER + "'"},
-          {d, "batch_ref", "select 1/0"}}) {
+      for (Object[] run : new Object[][] {{c, "pgterm_batch_t", "select '" + TestPolicy.MARKER + "'"},
+          {d, "pgterm_batch_ref", "select 1/0"}}) {
         Connection conn = (Connection) run[0];
         long before = count(conn, (String) run[1]);
         Statement s = conn.createStatement();
@@ -196,22 +196,22 @@ class PgjdbcThroughGatewayTest {
   @Test
   void copyInAndOut() throws Exception {
     try (Connection c = connect("")) {
-      c.createStatement().execute("create table copy_t (id int, name text)");
+      c.createStatement().execute("create table pgterm_copy_t (id int, name text)");
       CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
       StringBuilder data = new StringBuilder();
       for (int i = 0; i < 5000; i++) {
         data.append(i).append('\t').append("name-").append(i).append('\n');
       }
-      long in = copy.copyIn("copy copy_t from stdin",
+      long in = copy.copyIn("copy pgterm_copy_t from stdin",
           new ByteArrayInputStream(data.toString().getBytes(StandardCharsets.UTF_8)));
       assertEquals(5000, in);
       StringWriter out = new StringWriter();
-      long rows = copy.copyOut("copy (select * from copy_t order by id) to stdout", out);
+      long rows = copy.copyOut("copy (select * from pgterm_copy_t order by id) to stdout", out);
       assertEquals(5000, rows);
       assertEquals(data.toString(), out.toString());
       assertEquals("42501", assertThrows(PSQLException.class, () -> copy.copyIn(
-          "copy copy_t from stdin -- " + TestPolicy.MARKER, new ByteArrayInputStream(new byte[0]))).getSQLState());
-      assertEquals(5000, count(c, "copy_t"));
+          "copy pgterm_copy_t from stdin -- " + TestPolicy.MARKER, new ByteArrayInputStream(new byte[0]))).getSQLState());
+      assertEquals(5000, count(c, "pgterm_copy_t"));
     }
   }
 

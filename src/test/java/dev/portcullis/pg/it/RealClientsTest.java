@@ -90,13 +90,13 @@ class RealClientsTest {
 
   @Test
   void psqlMultiStatementWithOneDeniedRunsNothing() throws Exception {
-    Run create = psql("sslmode=require", "create table psql_t (v int)", Map.of());
+    Run create = psql("sslmode=require", "create table pgterm_psql_t (v int)", Map.of());
     assertEquals(0, create.exit(), create.err());
     Run run = psql("sslmode=require",
-        "insert into psql_t values (1); select '" + TestPolicy.MARKER + "'; insert into psql_t values (2)", Map.of());
+        "insert into pgterm_psql_t values (1); select '" + TestPolicy.MARKER + "'; insert into pgterm_psql_t values (2)", Map.of());
     assertNotEquals(0, run.exit());
     assertTrue(run.err().contains("ERROR:  " + TestPolicy.deniedMessage()), run.err());
-    Run count = psql("sslmode=require", "select count(*) from psql_t", Map.of());
+    Run count = psql("sslmode=require", "select count(*) from pgterm_psql_t", Map.of());
     assertEquals("0\n", count.out(), "all or nothing");
   }
 
