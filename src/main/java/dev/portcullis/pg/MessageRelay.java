@@ -166,7 +166,7 @@ final class MessageRelay {
         tracker.messageRefused();
         append(RefusalStatement.query(ErrorReplies.judgementUnavailable()));
       } else {
-        List<String> ids = tracker.decided(j, "simple");
+        List<String> ids = tracker.decided(j, sql, "simple");
         if (j.allowed()) {
           statements.remember(j);
           tracker.queryForwarded(ids);
@@ -200,7 +200,7 @@ final class MessageRelay {
     if (j == null) {
       refusal = ErrorReplies.judgementUnavailable();
     } else {
-      List<String> ids = tracker.decided(j, "extended");
+      List<String> ids = tracker.decided(j, parse.sql(), "extended");
       if (j.allowed()) {
         statements.remember(j);
         statements.parsed(parse.statementName(), parse.sql(), j);

@@ -63,9 +63,15 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
   // --- frontend side -------------------------------------------------------------------------------------------
 
   /** Publishes statement.decided for each statement and returns their ids ({@code <sessionId>/<n>}). */
-  List<String> decided(Judgement judgement, String protocol) {
-    List<String> ids = new ArrayList<>(judgement.statements().size());
-    for (JudgedStatement s : judgement.statements()) {
+  List<String> decided(Judgement judgement, String sql, String protocol) {
+    List<JudgedStatement> statements = judgement.statements();
+    if (statements.isEmpty() && !judgement.allowed()) {
+      // Refused before it could be split (e.g. it did not lex): the audit trail still gets the text.
+      statements = List.of(new JudgedStatement(sql, null, java.util.Set.of(), List.of(), List.of(),
+          judgement.overall(), null));
+    }
+    List<String> ids = new ArrayList<>(statements.size());
+    for (JudgedStatement s : statements) {
       String id = info.sessionId() + "/" + (++decidedCount);
       ids.add(id);
       // A statement allowed alone does not run when another one of its message is refused: report what happened.

@@ -49,7 +49,7 @@ class StatementTrackerTest {
 
   @Test
   void refusedParseAfterHealthyPipelineDropsTheRefusalsOwnReadyForQuery() {
-    List<String> ids = tracker.decided(allow("select 1"), "extended");
+    List<String> ids = tracker.decided(allow("select 1"), "select 1", "extended");
     tracker.parsed("", ids.get(0));
     tracker.bound("", "");
     tracker.executed("");
@@ -104,7 +104,7 @@ class StatementTrackerTest {
         new JudgedStatement("select 1", "select ?", Set.of(StatementKind.SELECT), List.of(), List.of(), ok, null),
         new JudgedStatement("drop table t", "drop table t", Set.of(StatementKind.DDL), List.of("public.t"),
             List.of(), deny, null)), deny);
-    tracker.decided(j, "simple");
+    tracker.decided(j, "select 1; drop table t", "simple");
     assertEquals(2, events.size());
     assertEquals("deny", events.get(0).details().get("decision"));
     assertEquals(List.of("select"), events.get(0).details().get("kinds"));
@@ -133,5 +133,14 @@ class StatementTrackerTest {
         () -> StartupParameters.filter(Map.of("user", "u", "database", "d", "client_encoding", "SJIS")));
     org.junit.jupiter.api.Assertions.assertThrows(SessionRefusedException.class,
         () -> StartupParameters.filter(Map.of("user", "u")));
+  }
+
+  @Test
+  void refusalWithoutStatementsStillLeavesAnAuditRecord() {
+    Decision deny = new Decision.Deny(null, null, "the statement could not be parsed");
+    List<String> ids = tracker.decided(new Judgement(List.of(), deny), "selec $$", "simple");
+    assertEquals(1, ids.size());
+    assertEquals("selec $$", events.get(0).details().get("text"));
+    assertEquals("deny", events.get(0).details().get("decision"));
   }
 }
