@@ -1,9 +1,10 @@
 package dev.portcullis.pg;
 
 import dev.portcullis.config.TlsFiles;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.KeyCertOptions;
-import io.vertx.core.net.PemKeyCertOptions;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -30,15 +31,21 @@ import org.bouncycastle.util.io.pem.PemWriter;
  * production configs give a real certificate.
  */
 final class GatewayCertificate {
-  private static volatile KeyCertOptions ephemeral;
+  private static volatile SslContext ephemeral;
 
   private GatewayCertificate() {}
 
-  static KeyCertOptions options(TlsFiles files) {
+  /** The server TLS context for a listener: from the configured PEM files, else the process's ephemeral one. */
+  static SslContext context(TlsFiles files) {
     if (files != null) {
-      return new PemKeyCertOptions().setCertPath(files.cert().toString()).setKeyPath(files.key().toString());
+      try {
+        return SslContextBuilder.forServer(files.cert().toFile(), files.key().toFile()).build();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot load the TLS certificate " + files.cert() + " and key "
+            + files.key() + ": " + e.getMessage(), e);
+      }
     }
-    KeyCertOptions current = ephemeral;
+    SslContext current = ephemeral;
     if (current == null) {
       synchronized (GatewayCertificate.class) {
         if (ephemeral == null) {
@@ -50,7 +57,7 @@ final class GatewayCertificate {
     return current;
   }
 
-  private static KeyCertOptions generate() {
+  private static SslContext generate() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
@@ -65,9 +72,10 @@ final class GatewayCertificate {
           new GeneralName(GeneralName.iPAddress, InetAddress.getLoopbackAddress().getHostAddress())}));
       X509CertificateHolder cert =
           builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
-      return new PemKeyCertOptions()
-          .setCertValue(Buffer.buffer(pem(cert)))
-          .setKeyValue(Buffer.buffer(pkcs8(pair.getPrivate().getEncoded())));
+      return SslContextBuilder.forServer(
+              new ByteArrayInputStream(pem(cert).getBytes(StandardCharsets.US_ASCII)),
+              new ByteArrayInputStream(pkcs8(pair.getPrivate().getEncoded()).getBytes(StandardCharsets.US_ASCII)))
+          .build();
     } catch (Exception e) {
       throw new IllegalStateException("cannot generate the ephemeral TLS certificate", e);
     }
@@ -75,7 +83,7 @@ final class GatewayCertificate {
 
   private static String pkcs8(byte[] der) {
     return "-----BEGIN PRIVATE KEY-----\n"
-        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
             .encodeToString(der)
         + "\n-----END PRIVATE KEY-----\n";
   }

@@ -147,9 +147,9 @@ final class PgFrontendSession {
           throw ErrorReplies.plaintextAfterSslRequest(); // CVE-2021-23214: never treat these as encrypted
         }
         state = State.TLS_HANDSHAKE;
-        // Vert.x writes 'S' in clear, then installs the TLS handler with reading paused until the handshake.
-        socket.upgradeToSsl(Buffer.buffer(1).appendByte(BackendMessages.SSL_ACCEPTED)).onComplete(ar -> {
+        ctx.tls().start(socket, Buffer.buffer(1).appendByte(BackendMessages.SSL_ACCEPTED)).onComplete(ar -> {
           if (ar.failed()) {
+            LOG.debug("session {}: TLS handshake failed: {}", sessionId, ar.cause().toString());
             close("TLS handshake failed");
           } else if (state == State.TLS_HANDSHAKE) {
             tls = true;
@@ -270,10 +270,11 @@ final class PgFrontendSession {
     if (state == State.CLOSED) {
       return;
     }
+    if (failure != null && !(failure instanceof SessionRefusedException)
+        && !(failure instanceof PgProtocolException)) {
+      LOG.info("session {}: {}", sessionId, failure.toString());
+    }
     if (failure != null && state != State.TLS_HANDSHAKE) {
-      if (!(failure instanceof SessionRefusedException) && !(failure instanceof PgProtocolException)) {
-        LOG.info("session {}: {}", sessionId, failure.toString());
-      }
       socket.write(ErrorReplies.fatal(failure).encode());
     }
     close(reason);

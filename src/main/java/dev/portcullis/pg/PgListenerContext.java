@@ -16,4 +16,5 @@ record PgListenerContext(
     TokenValidator tokens,
     EventPublisher events,
     AtomicInteger connections,
-    CancelKeys cancelKeys) {}
+    CancelKeys cancelKeys,
+    TlsUpgrade tls) {}

@@ -30,7 +30,8 @@ public final class PgTerminationVerticle extends VerticleBase {
   /** One instance; instances sharing a port should share one {@code connections} counter. */
   public PgTerminationVerticle(PostgresListenConfig config, String gatewayId, TokenValidator tokens,
       EventPublisher events, AtomicInteger connections) {
-    this.ctx = new PgListenerContext(config, gatewayId, tokens, events, connections, CancelKeys.PROCESS);
+    this.ctx = new PgListenerContext(config, gatewayId, tokens, events, connections, CancelKeys.PROCESS,
+        new TlsUpgrade(GatewayCertificate.context(config.tls()), config.startupTimeout().toMillis()));
   }
 
   /** A supplier for {@code deployVerticle(supplier, options.setInstances(n))}: all instances share one limit. */
@@ -47,8 +48,7 @@ public final class PgTerminationVerticle extends VerticleBase {
         .setHost(config.host())
         .setPort(config.port())
         .setTcpNoDelay(true)
-        .setSsl(false) // TLS starts after the SSLRequest, per connection
-        .setKeyCertOptions(GatewayCertificate.options(config.tls()));
+        .setSsl(false); // TLS starts after the SSLRequest, per connection (TlsUpgrade)
     server = vertx.createNetServer(options).connectHandler(this::accept);
     return server.listen();
   }
