@@ -1,0 +1,73 @@
+package dev.portcullis.forward;
+
+import dev.portcullis.config.TargetConfig;
+import dev.portcullis.gateway.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bus adapter of {@link PgForwarder}: answers {@link Addresses#FORWARD_PG_OPEN} with {@link UpstreamOpened} (or a
+ * ReplyException whose failure code is the {@link UpstreamFailure} ordinal and whose message is client-safe) and
+ * handles {@link Addresses#FORWARD_PG_CANCEL}. Needs {@code Codecs.register(vertx)} first. Several instances may be
+ * deployed; each session stays on the instance that opened it.
+ */
+public final class PgForwardingVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(PgForwardingVerticle.class);
+
+  private final Function<String, TargetConfig> targets;
+  private final ForwarderOptions options;
+  private final RelayCounters counters;
+  private PgForwarder forwarder;
+
+  public PgForwardingVerticle(Map<String, TargetConfig> targets) {
+    this(Map.copyOf(targets)::get, ForwarderOptions.defaults(), new RelayCounters());
+  }
+
+  /** @param counters shared by the instances when the same object is passed to each */
+  public PgForwardingVerticle(Function<String, TargetConfig> targets, ForwarderOptions options,
+      RelayCounters counters) {
+    this.targets = targets;
+    this.options = options;
+    this.counters = counters;
+  }
+
+  public RelayCounters counters() {
+    return counters;
+  }
+
+  @Override
+  public Future<?> start() {
+    forwarder = new PgForwarder(vertx, targets, options, counters);
+    MessageConsumer<UpstreamOpen> open = vertx.eventBus().consumer(Addresses.FORWARD_PG_OPEN, this::open);
+    MessageConsumer<UpstreamCancel> cancel = vertx.eventBus().consumer(Addresses.FORWARD_PG_CANCEL, this::cancel);
+    return Future.all(open.completion(), cancel.completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return forwarder.close();
+  }
+
+  private void open(Message<UpstreamOpen> message) {
+    forwarder.open(message.body()).onComplete(result -> {
+      if (result.succeeded()) {
+        message.reply(result.result());
+      } else if (result.cause() instanceof UpstreamException e) {
+        message.fail(e.failure().ordinal(), e.getMessage());
+      } else {
+        message.fail(UpstreamFailure.OTHER.ordinal(), "portcullis: the target session could not be opened");
+      }
+    });
+  }
+
+  private void cancel(Message<UpstreamCancel> message) {
+    forwarder.cancel(message.body()).onFailure(e -> LOG.warn("cancel on target '{}' failed: {}",
+        message.body().target(), e.getMessage()));
+  }
+}
