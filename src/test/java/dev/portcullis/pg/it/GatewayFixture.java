@@ -6,6 +6,8 @@ import dev.portcullis.gateway.Codecs;
 import dev.portcullis.identity.Identity;
 import dev.portcullis.identity.TokenRejectedException;
 import dev.portcullis.identity.TokenValidator;
+import dev.portcullis.config.TargetConfig;
+import dev.portcullis.forward.PgForwardingVerticle;
 import dev.portcullis.pg.PgTerminationVerticle;
 import dev.portcullis.testing.LocalPostgres;
 import io.vertx.core.Future;
@@ -54,7 +56,18 @@ final class GatewayFixture implements AutoCloseable {
   GatewayFixture(boolean allowPlaintext, Duration startupTimeout, int maxConnections, int maxMessageBytes,
       java.util.function.Function<Vertx, TokenValidator> validators) throws Exception {
     Codecs.register(vertx);
-    new InterimForwarder(vertx, postgres.port()).register();
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    java.util.Map<String, TargetConfig> targets = new java.util.HashMap<>();
+    targets.put(TARGET, postgres.target(TARGET));
+    targets.put("privileged", postgres.target("privileged", LocalPostgres.SUPER_ROLE));
+    TargetConfig app = postgres.target("down");
+    targets.put("down", new TargetConfig("down", "postgres", "127.0.0.1", closedPort, app.database(),
+        app.username(), app.password(), app.tls(), false));
+    vertx.deployVerticle(new PgForwardingVerticle(targets)).toCompletionStage().toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
     policy.register(vertx);
     config = new PostgresListenConfig("127.0.0.1", 0, null, allowPlaintext, startupTimeout, maxConnections,
         maxMessageBytes);

@@ -325,4 +325,16 @@ class MalformedInputTest {
       assertEquals(-1, c.socket.getInputStream().read(), "closed, nothing sent");
     }
   }
+
+  @Test
+  void upstreamFailuresReachTheClientWithTheirSqlState() throws Exception {
+    for (String[] c : new String[][] {{"down", "08001"}, {"privileged", "42501"}, {"nowhere", "3D000"}}) {
+      try (RawPgClient client = new RawPgClient(gw.port)) {
+        client.send(RawPgClient.startup(196608, Map.of("user", "u", "database", c[0])));
+        assertEquals('R', client.read().type());
+        client.send(RawPgClient.password(GatewayFixture.TOKEN));
+        assertFatal(client, c[1], "portcullis: ");
+      }
+    }
+  }
 }
