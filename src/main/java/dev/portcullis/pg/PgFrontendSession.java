@@ -93,7 +93,7 @@ final class PgFrontendSession {
     socket.handler(this::onData);
     startupTimer = vertx.setTimer(ctx.config().startupTimeout().toMillis(), id -> {
       if (state != State.READY && state != State.CLOSED) {
-        LOG.info("session {}: startup timed out in state {}", sessionId, state);
+        LOG.debug("session {}: startup timed out in state {}", sessionId, state);
         refuse(ErrorReplies.startupTimeout());
       }
     });

@@ -25,6 +25,9 @@ class PgbenchComparisonTest {
     try (GatewayFixture gw = GatewayFixture.standard()) {
       run(List.of("pgbench", "-i", "-s", "2", "-h", "127.0.0.1", "-p", "" + gw.postgres.port(), "-U",
           LocalPostgres.TRUST_ROLE, LocalPostgres.DATABASE), Map.of());
+      try (java.sql.Connection admin = gw.postgres.adminConnection()) {
+        admin.createStatement().execute("grant all on all tables in schema public to " + LocalPostgres.APP_ROLE);
+      }
       for (String mode : System.getProperty("pgbench.modes", "simple,extended,prepared").split(",")) {
         for (String script : System.getProperty("pgbench.scripts", "-S,-N").split(",")) {
           double direct = tps(List.of("-h", "127.0.0.1", "-p", "" + gw.postgres.port(), "-U", LocalPostgres.TRUST_ROLE,
