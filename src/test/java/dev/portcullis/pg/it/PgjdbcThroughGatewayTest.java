@@ -69,6 +69,17 @@ class PgjdbcThroughGatewayTest {
     assertEquals(List.of(TestPolicy.POLICY), started.details().get("policies"));
     assertTrue(gw.events("statement.decided").stream().anyMatch(e -> "select 41 + 1".equals(e.details().get("text"))
         && "extended".equals(e.details().get("protocol")) && "allow".equals(e.details().get("decision"))));
+    String sessionId = started.session().sessionId();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    SessionEvent ended = null;
+    while (ended == null) { // the gateway publishes it when it sees the client's Terminate
+      assertTrue(System.nanoTime() < deadline, "no session.ended");
+      ended = gw.events("session.ended").stream().filter(e -> e.session().sessionId().equals(sessionId))
+          .findFirst().orElse(null);
+      Thread.onSpinWait();
+    }
+    assertEquals("client terminated", ended.details().get("reason"));
+    assertTrue((Long) ended.details().get("statements") >= 1);
   }
 
   @Test
@@ -83,6 +94,18 @@ class PgjdbcThroughGatewayTest {
         assertEquals(7, rs.getInt(1));
       }
     }
+  }
+
+  @Test
+  void reviewDecisionIsRefusedSayingApprovalIsRequired() throws Exception {
+    try (Connection c = connect("")) {
+      PSQLException e = assertThrows(PSQLException.class,
+          () -> c.createStatement().execute("select '" + TestPolicy.REVIEW_MARKER + "'"));
+      assertEquals("42501", e.getSQLState());
+      assertEquals("portcullis: approval required by rule 'writes-need-review' of policy 'test-policy': "
+          + "a human must approve", e.getServerErrorMessage().getMessage());
+    }
+    assertTrue(gw.events("statement.decided").stream().anyMatch(ev -> "review".equals(ev.details().get("decision"))));
   }
 
   @Test

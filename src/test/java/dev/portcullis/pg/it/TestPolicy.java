@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  */
 final class TestPolicy {
   static final String MARKER = "forbidden_marker";
+  /** Statements containing this get a review decision (refused until approvals exist). */
+  static final String REVIEW_MARKER = "review_marker";
   static final String POLICY = "test-policy";
   static final String RULE = "no-marker";
   static final String REASON = "the statement names a forbidden thing";
@@ -53,8 +55,12 @@ final class TestPolicy {
       if (part.isBlank()) {
         continue;
       }
-      boolean denied = part.toLowerCase(Locale.ROOT).contains(MARKER);
-      Decision d = denied ? new Decision.Deny(POLICY, RULE, REASON) : new Decision.Allow(POLICY, "allow-all", "ok");
+      String lower = part.toLowerCase(Locale.ROOT);
+      boolean denied = lower.contains(MARKER) || lower.contains(REVIEW_MARKER);
+      Decision d = lower.contains(MARKER) ? new Decision.Deny(POLICY, RULE, REASON)
+          : lower.contains(REVIEW_MARKER) ? new Decision.Review(POLICY, "writes-need-review", "a human must approve",
+              List.of("db-owners"))
+          : new Decision.Allow(POLICY, "allow-all", "ok");
       if (denied) {
         overall = d;
       }
