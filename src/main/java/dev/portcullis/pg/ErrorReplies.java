@@ -1,0 +1,123 @@
+package dev.portcullis.pg;
+
+import dev.portcullis.forward.UpstreamFailure;
+import dev.portcullis.identity.TokenRejectedException;
+import dev.portcullis.pg.codec.ErrorResponse;
+import dev.portcullis.pg.codec.PgProtocolException;
+import dev.portcullis.policy.Decision;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
+/**
+ * The one place that decides what a client is told when the gateway refuses or ends something: every SQLSTATE and
+ * message text of the PostgreSQL termination lives here.
+ */
+final class ErrorReplies {
+  static final String INSUFFICIENT_PRIVILEGE = "42501";
+  static final String INVALID_AUTHORIZATION = "28000";
+  static final String INVALID_PASSWORD = "28P01";
+
+  private ErrorReplies() {}
+
+  // --- session-ending refusals (FATAL, then close) -------------------------------------------------------------
+
+  static SessionRefusedException tlsRequired() {
+    return new SessionRefusedException(INVALID_AUTHORIZATION,
+        "portcullis: TLS is required to send a token; connect with sslmode=require (or verify-full)");
+  }
+
+  static SessionRefusedException notAdmitted(String reason) {
+    return new SessionRefusedException(INVALID_AUTHORIZATION, "portcullis: " + reason);
+  }
+
+  static SessionRefusedException missingStartupParameter(String name) {
+    return new SessionRefusedException(PgProtocolException.PROTOCOL_VIOLATION,
+        "portcullis: the startup packet must name a " + name
+            + ("database".equals(name) ? " (the target name)" : ""));
+  }
+
+  static SessionRefusedException parameterNotAllowed(String name) {
+    return new SessionRefusedException(INSUFFICIENT_PRIVILEGE,
+        "portcullis: startup parameter \"" + name + "\" is not allowed through the gateway"
+            + " (it could change role, search_path or the session mode before statements are judged)");
+  }
+
+  static SessionRefusedException encodingNotAllowed(String value) {
+    return new SessionRefusedException(PgProtocolException.FEATURE_NOT_SUPPORTED,
+        "portcullis: client_encoding \"" + value + "\" is not supported; the gateway requires UTF8");
+  }
+
+  static SessionRefusedException unsupportedProtocol(int major, int minor) {
+    return new SessionRefusedException(PgProtocolException.FEATURE_NOT_SUPPORTED,
+        "unsupported frontend protocol " + major + "." + minor + ": the gateway supports 3.0");
+  }
+
+  static SessionRefusedException unexpectedRequest(String what) {
+    return new SessionRefusedException(PgProtocolException.PROTOCOL_VIOLATION, "portcullis: unexpected " + what);
+  }
+
+  static SessionRefusedException plaintextAfterSslRequest() {
+    return new SessionRefusedException(PgProtocolException.PROTOCOL_VIOLATION,
+        "received unencrypted data after SSL request");
+  }
+
+  static SessionRefusedException startupTimeout() {
+    return new SessionRefusedException(PgProtocolException.PROTOCOL_VIOLATION,
+        "portcullis: startup, TLS and authentication did not finish in time");
+  }
+
+  static SessionRefusedException tooManyConnections() {
+    return new SessionRefusedException("53300", "portcullis: too many connections to the gateway");
+  }
+
+  static SessionRefusedException tokenExpired() {
+    return new SessionRefusedException(INVALID_PASSWORD, "portcullis: token expired");
+  }
+
+  static SessionRefusedException backendParameterChanged(String name, String value) {
+    return new SessionRefusedException(INSUFFICIENT_PRIVILEGE,
+        "portcullis: the server changed " + name + " to \"" + value + "\"; the session is closed");
+  }
+
+  /** Maps any failure of the startup or a session to the FATAL ErrorResponse the client gets before the close. */
+  static ErrorResponse fatal(Throwable failure) {
+    if (failure instanceof SessionRefusedException refused) {
+      return ErrorResponse.fatal(refused.sqlState(), refused.getMessage());
+    }
+    if (failure instanceof PgProtocolException violation) {
+      return ErrorResponse.fatal(violation.sqlState(), violation.getMessage());
+    }
+    if (failure instanceof TokenRejectedException rejected) {
+      return ErrorResponse.fatal(INVALID_PASSWORD, "portcullis: token rejected: " + rejected.getMessage());
+    }
+    if (failure instanceof ReplyException reply) {
+      if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+          && reply.failureCode() >= 0 && reply.failureCode() < UpstreamFailure.values().length) {
+        return ErrorResponse.fatal(UpstreamFailure.values()[reply.failureCode()].sqlState,
+            "portcullis: " + reply.getMessage());
+      }
+      return ErrorResponse.fatal("08000", "portcullis: a gateway component did not answer ("
+          + reply.failureType().name().toLowerCase(java.util.Locale.ROOT) + ")");
+    }
+    return ErrorResponse.fatal("XX000", "portcullis: internal error");
+  }
+
+  // --- statement refusals (ERROR raised by the backend itself, the session goes on) ----------------------------
+
+  /** What a refused statement raises (SQLSTATE 42501, message per design-notes §3). */
+  static Refusal statementRefused(Decision decision) {
+    return new Refusal(INSUFFICIENT_PRIVILEGE, decision.clientMessage());
+  }
+
+  static Refusal functionCallRefused() {
+    return new Refusal(INSUFFICIENT_PRIVILEGE, "portcullis: FunctionCall is not allowed through the gateway");
+  }
+
+  /** The policy verticle did not answer: fail closed, the statement does not run. */
+  static Refusal judgementUnavailable() {
+    return new Refusal(INSUFFICIENT_PRIVILEGE, "portcullis: the policy could not be evaluated; statement refused");
+  }
+
+  /** An error the backend raises in place of a refused message. */
+  record Refusal(String sqlState, String message) {}
+}

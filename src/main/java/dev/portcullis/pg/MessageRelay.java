@@ -1,0 +1,319 @@
+package dev.portcullis.pg;
+
+import dev.portcullis.forward.FrameHeaders;
+import dev.portcullis.gateway.Addresses;
+import dev.portcullis.identity.Identity;
+import dev.portcullis.pg.codec.BackendFrameDecoder;
+import dev.portcullis.pg.codec.FrontendFrame;
+import dev.portcullis.pg.codec.FrontendFrameDecoder;
+import dev.portcullis.pg.codec.MessageTypes;
+import dev.portcullis.pg.codec.ParseMessage;
+import dev.portcullis.pg.codec.PgProtocolException;
+import dev.portcullis.pg.codec.PortalMessages;
+import dev.portcullis.pg.codec.QueryMessage;
+import dev.portcullis.policy.JudgeRequest;
+import dev.portcullis.policy.Judgement;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.net.NetSocket;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * The READY phase of a session: client messages are judged and relayed strictly in order, backend batches are
+ * written through. One instance per session, always called on the session's event loop.
+ *
+ * <pre>
+ * simple:    Q ──judge──▶ allowed: Q as sent                refused: Q(DO raise 42501) in its place
+ * extended:  P ──judge──▶ allowed: P as sent                refused: Q(DO raise), then drop up to the Sync
+ *            B D E C H S d c f  pass through (S ends ignoreTillSync and is forwarded)
+ * other:     F → Q(DO raise);  X → forwarded, then the session ends
+ * </pre>
+ *
+ * While a judgement is pending nothing after it is forwarded; later bytes wait in the frame decoder, and the client
+ * socket is paused once they exceed {@link #MAX_HELD_BYTES} (or while the upstream window is full).
+ */
+final class MessageRelay {
+  static final int MAX_HELD_BYTES = 1 << 20;
+  private static final int MAX_BATCH_BYTES = 256 * 1024;
+
+  /** How the relay ends its session: {@code failure} (nullable) becomes the client's FATAL ErrorResponse. */
+  interface Ending {
+    void end(Throwable failure, String reason);
+  }
+
+  private final Vertx vertx;
+  private final NetSocket socket;
+  private final FrontendFrameDecoder frames;
+  private final StatementTracker tracker;
+  private final BackendFrameDecoder backend;
+  private final SessionStatements statements = new SessionStatements();
+  private final String sessionId;
+  private final String target;
+  private final Identity identity;
+  private final Ending ending;
+  private final ArrayDeque<Message<Buffer>> unacked = new ArrayDeque<>();
+  private UpstreamLink upstream;
+  private Buffer outbound = Buffer.buffer();
+  private boolean judging;
+  private boolean ignoreTillSync;
+  private boolean expiring;
+  private boolean ended;
+  private boolean paused;
+
+  MessageRelay(Vertx vertx, NetSocket socket, FrontendFrameDecoder frames, StatementTracker tracker,
+      String sessionId, String target, Identity identity, Ending ending) {
+    this.vertx = vertx;
+    this.socket = socket;
+    this.frames = frames;
+    this.tracker = tracker;
+    this.backend = new BackendFrameDecoder(tracker);
+    this.sessionId = sessionId;
+    this.target = target;
+    this.identity = identity;
+    this.ending = ending;
+  }
+
+  void start(UpstreamLink link) {
+    this.upstream = link;
+  }
+
+  void stop() {
+    ended = true;
+  }
+
+  // --- client → backend ----------------------------------------------------------------------------------------
+
+  /** Handles every whole frame the decoder holds, until one needs a judgement. */
+  void pump() {
+    try {
+      while (!ended && !judging && !expiring) {
+        FrontendFrame frame = frames.next();
+        if (frame == null) {
+          break;
+        }
+        handle(frame);
+        if (outbound.length() >= MAX_BATCH_BYTES) {
+          flush();
+        }
+      }
+      flush();
+      updateReading();
+    } catch (RuntimeException e) {
+      flush(); // what came before the bad message was fine and keeps its order
+      ending.end(e, "protocol violation");
+    }
+  }
+
+  private void handle(FrontendFrame frame) {
+    byte type = frame.type();
+    if (ignoreTillSync && type != MessageTypes.FRONTEND_SYNC && type != MessageTypes.FRONTEND_TERMINATE) {
+      return; // the server would ignore these too after the error that stands for the refused Parse
+    }
+    switch (type) {
+      case MessageTypes.FRONTEND_QUERY -> onQuery(frame, QueryMessage.parse(frame));
+      case MessageTypes.FRONTEND_PARSE -> onParse(frame, ParseMessage.parse(frame));
+      case MessageTypes.FRONTEND_BIND -> {
+        PortalMessages.Bind bind = PortalMessages.bind(frame);
+        tracker.bound(bind.portal(), bind.statement());
+        append(frame.bytes());
+      }
+      case MessageTypes.FRONTEND_EXECUTE -> {
+        tracker.executed(PortalMessages.executePortal(frame));
+        append(frame.bytes());
+      }
+      case MessageTypes.FRONTEND_CLOSE -> {
+        PortalMessages.Close close = PortalMessages.close(frame);
+        tracker.closed(close.statement(), close.name());
+        if (close.statement()) {
+          statements.forgetParsed(close.name());
+        }
+        append(frame.bytes());
+      }
+      case MessageTypes.FRONTEND_SYNC -> {
+        ignoreTillSync = false;
+        tracker.synced();
+        append(frame.bytes());
+      }
+      case MessageTypes.FRONTEND_DESCRIBE, MessageTypes.FRONTEND_FLUSH -> {
+        tracker.extendedMessage();
+        append(frame.bytes());
+      }
+      case MessageTypes.FRONTEND_COPY_DATA, MessageTypes.FRONTEND_COPY_DONE, MessageTypes.FRONTEND_COPY_FAIL ->
+          append(frame.bytes());
+      case MessageTypes.FRONTEND_FUNCTION_CALL -> {
+        tracker.messageRefused();
+        append(RefusalStatement.query(ErrorReplies.functionCallRefused()));
+      }
+      case MessageTypes.FRONTEND_TERMINATE -> {
+        append(frame.bytes());
+        flush();
+        ending.end(null, "client terminated");
+      }
+      default -> throw PgProtocolException.violation("unexpected message type '" + (char) type + "' after startup");
+    }
+  }
+
+  private void onQuery(FrontendFrame frame, String sql) {
+    if (tokenExpired()) {
+      return;
+    }
+    judge(sql).onComplete(ar -> {
+      Judgement j = ar.succeeded() ? ar.result() : null;
+      if (j == null) {
+        tracker.messageRefused();
+        append(RefusalStatement.query(ErrorReplies.judgementUnavailable()));
+      } else {
+        List<String> ids = tracker.decided(j, sql, "simple");
+        if (j.allowed()) {
+          statements.remember(j);
+          tracker.queryForwarded(ids);
+          append(frame.bytes());
+        } else {
+          tracker.messageRefused();
+          append(RefusalStatement.query(ErrorReplies.statementRefused(j.overall())));
+        }
+      }
+      resume();
+    });
+  }
+
+  private void onParse(FrontendFrame frame, ParseMessage parse) {
+    if (tokenExpired()) {
+      return;
+    }
+    Judgement cached = statements.parsedJudgement(parse.statementName(), parse.sql());
+    if (cached != null) {
+      parseJudged(frame, parse, cached);
+      return;
+    }
+    judge(parse.sql()).onComplete(ar -> {
+      parseJudged(frame, parse, ar.succeeded() ? ar.result() : null);
+      resume();
+    });
+  }
+
+  private void parseJudged(FrontendFrame frame, ParseMessage parse, Judgement j) {
+    ErrorReplies.Refusal refusal;
+    if (j == null) {
+      refusal = ErrorReplies.judgementUnavailable();
+    } else {
+      List<String> ids = tracker.decided(j, parse.sql(), "extended");
+      if (j.allowed()) {
+        statements.remember(j);
+        statements.parsed(parse.statementName(), parse.sql(), j);
+        tracker.parsed(parse.statementName(), ids.isEmpty() ? null : ids.get(0));
+        append(frame.bytes());
+        return;
+      }
+      refusal = ErrorReplies.statementRefused(j.overall());
+    }
+    tracker.parseRefused(parse.statementName());
+    append(RefusalStatement.query(refusal));
+    ignoreTillSync = true;
+  }
+
+  private io.vertx.core.Future<Judgement> judge(String sql) {
+    judging = true;
+    flush(); // the server works on what came before while the policy decides
+    JudgeRequest request = new JudgeRequest(sessionId, identity, target, sql, statements.prepared());
+    return vertx.eventBus().<Judgement>request(Addresses.POLICY_JUDGE, request).map(Message::body);
+  }
+
+  private void resume() {
+    judging = false;
+    if (!ended) {
+      pump();
+    }
+  }
+
+  private boolean tokenExpired() {
+    if (!identity.expiredAt(Instant.now())) {
+      return false;
+    }
+    expiring = true; // nothing more is forwarded; the FATAL follows the replies still due
+    flush();
+    checkExpiry();
+    return true;
+  }
+
+  private void checkExpiry() {
+    if (expiring && !ended && tracker.awaitingReady() == 0) {
+      ending.end(ErrorReplies.tokenExpired(), "token expired");
+    }
+  }
+
+  private void append(Buffer bytes) {
+    outbound.appendBuffer(bytes);
+  }
+
+  private void flush() {
+    if (outbound.length() > 0 && upstream != null) {
+      Buffer batch = outbound;
+      outbound = Buffer.buffer();
+      upstream.send(batch);
+    }
+  }
+
+  /** Called on every upstream ack: the window may have room again. */
+  void acked() {
+    if (!ended) {
+      pump();
+    }
+  }
+
+  private void updateReading() {
+    boolean pause = !ended && (upstream.saturated() || expiring
+        || (judging && frames.buffered() > MAX_HELD_BYTES));
+    if (pause != paused) {
+      paused = pause;
+      if (pause) {
+        socket.pause();
+      } else {
+        socket.resume();
+      }
+    }
+  }
+
+  // --- backend → client ----------------------------------------------------------------------------------------
+
+  void onBackend(Message<Buffer> message) {
+    if (ended) {
+      return;
+    }
+    String end = message.headers().get(FrameHeaders.END);
+    if (end != null) {
+      ending.end(null, "backend closed: " + end);
+      return;
+    }
+    List<Buffer> segments;
+    try {
+      segments = backend.decode(message.body());
+    } catch (RuntimeException e) {
+      ending.end(e, "backend protocol error");
+      return;
+    }
+    for (Buffer segment : segments) {
+      socket.write(segment);
+    }
+    if (tracker.backendViolation() != null) {
+      ending.end(tracker.backendViolation(), "backend changed a pinned parameter");
+      return;
+    }
+    checkExpiry();
+    if (socket.writeQueueFull()) {
+      unacked.add(message);
+      socket.drainHandler(v -> ackAll());
+    } else {
+      message.reply(null);
+    }
+  }
+
+  private void ackAll() {
+    while (!unacked.isEmpty() && !socket.writeQueueFull()) {
+      unacked.poll().reply(null);
+    }
+  }
+}

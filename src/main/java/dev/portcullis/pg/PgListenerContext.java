@@ -1,0 +1,20 @@
+package dev.portcullis.pg;
+
+import dev.portcullis.config.PostgresListenConfig;
+import dev.portcullis.events.EventPublisher;
+import dev.portcullis.identity.TokenValidator;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What every session of one PostgreSQL listener shares, across all verticle instances deployed for it.
+ *
+ * @param connections open client connections of this listener (for {@code maxConnections})
+ */
+record PgListenerContext(
+    PostgresListenConfig config,
+    String gatewayId,
+    TokenValidator tokens,
+    EventPublisher events,
+    AtomicInteger connections,
+    CancelKeys cancelKeys,
+    TlsUpgrade tls) {}

@@ -1,0 +1,113 @@
+package dev.portcullis.pg.codec;
+
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Frames the backend byte stream that arrives from the forwarder in batches (a message may span batches) and hands
+ * the few message types the gateway must see to a {@link Listener}; everything else is written through untouched.
+ *
+ * <pre>
+ * byte1 type | int32 length (incl. itself) | body
+ * inspected (held until whole, at most 1 MiB): C CommandComplete, E ErrorResponse, Z ReadyForQuery,
+ *                                              S ParameterStatus, I EmptyQueryResponse, s PortalSuspended
+ * any other (DataRow, RowDescription, CopyData…): passed on as its bytes arrive, never buffered
+ * </pre>
+ *
+ * {@link #decode} returns the segments to write to the client, in order: slices of the batch (zero copy) plus any
+ * replacement the listener asked for.
+ */
+public final class BackendFrameDecoder {
+  /** Sees a whole inspected message; returns it to pass it on, {@code null} to drop it, or a replacement. */
+  @FunctionalInterface
+  public interface Listener {
+    Buffer onMessage(byte type, Buffer message);
+  }
+
+  static final int MAX_INSPECTED_BYTES = 1 << 20;
+
+  private final Listener listener;
+  /** Bytes of a message whose start has already been passed on. */
+  private long skipRemaining;
+  /** An incomplete header or an incomplete inspected message, held until the rest arrives. */
+  private Buffer carry;
+
+  public BackendFrameDecoder(Listener listener) {
+    this.listener = listener;
+  }
+
+  public static boolean inspected(byte type) {
+    return switch (type) {
+      case 'C', 'E', 'Z', 'S', 'I', 's' -> true;
+      default -> false;
+    };
+  }
+
+  public List<Buffer> decode(Buffer batch) {
+    List<Buffer> out = new ArrayList<>(2);
+    Buffer buf = batch;
+    int pos = 0;
+    int len = buf.length();
+    if (skipRemaining > 0) {
+      int n = (int) Math.min(skipRemaining, len);
+      skipRemaining -= n;
+      if (n > 0) {
+        out.add(buf.slice(0, n));
+      }
+      pos = n;
+    }
+    if (carry != null && pos < len) {
+      buf = Buffer.buffer(carry.length() + len - pos).appendBuffer(carry).appendBuffer(batch, pos, len - pos);
+      carry = null;
+      pos = 0;
+      len = buf.length();
+    }
+    int rangeStart = pos;
+    while (pos < len) {
+      if (len - pos < 5) {
+        carry = buf.getBuffer(pos, len);
+        break;
+      }
+      byte type = buf.getByte(pos);
+      int length = buf.getInt(pos + 1);
+      if (length < 4) {
+        throw new IllegalStateException("backend sent an invalid message length " + length);
+      }
+      long total = 1L + length;
+      if (!inspected(type)) {
+        if (pos + total <= len) {
+          pos += (int) total;
+          continue;
+        }
+        skipRemaining = pos + total - len;
+        pos = len;
+        break;
+      }
+      if (total > MAX_INSPECTED_BYTES) {
+        throw new IllegalStateException("backend message '" + (char) type + "' of " + total + " bytes");
+      }
+      if (pos + total > len) {
+        carry = buf.getBuffer(pos, len);
+        break;
+      }
+      Buffer message = buf.slice(pos, pos + (int) total);
+      Buffer result = listener.onMessage(type, message);
+      if (result != message) {
+        if (pos > rangeStart) {
+          out.add(buf.slice(rangeStart, pos));
+        }
+        if (result != null) {
+          out.add(result);
+        }
+        rangeStart = pos + (int) total;
+      }
+      pos += (int) total;
+    }
+    int rangeEnd = carry != null && pos < len ? pos : len;
+    if (rangeEnd > rangeStart) {
+      out.add(buf.slice(rangeStart, rangeEnd));
+    }
+    return out;
+  }
+}

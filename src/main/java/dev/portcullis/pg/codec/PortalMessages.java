@@ -1,0 +1,34 @@
+package dev.portcullis.pg.codec;
+
+/**
+ * The names the gateway reads from the extended-protocol messages that pass through (to link an Execute to the
+ * statement it runs): Bind ({@code portal, statement, …}), Execute ({@code portal, int32 maxRows}),
+ * Close ({@code 'S'|'P', name}).
+ */
+public final class PortalMessages {
+  private PortalMessages() {}
+
+  /** Bind's target: the portal it creates and the prepared statement it binds. */
+  public record Bind(String portal, String statement) {}
+
+  /** Close of a prepared statement ({@code 'S'}) or a portal ({@code 'P'}). */
+  public record Close(boolean statement, String name) {}
+
+  public static Bind bind(FrontendFrame frame) {
+    CStrings.Reader reader = new CStrings.Reader(frame.bytes(), 5);
+    return new Bind(reader.next("portal name"), reader.next("statement name"));
+  }
+
+  public static String executePortal(FrontendFrame frame) {
+    return new CStrings.Reader(frame.bytes(), 5).next("portal name");
+  }
+
+  public static Close close(FrontendFrame frame) {
+    CStrings.Reader reader = new CStrings.Reader(frame.bytes(), 5);
+    byte kind = reader.readByte();
+    if (kind != 'S' && kind != 'P') {
+      throw PgProtocolException.violation("invalid Close message subtype " + (kind & 0xff));
+    }
+    return new Close(kind == 'S', reader.next("close target name"));
+  }
+}

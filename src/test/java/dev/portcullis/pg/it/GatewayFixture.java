@@ -1,0 +1,97 @@
+package dev.portcullis.pg.it;
+
+import dev.portcullis.config.PostgresListenConfig;
+import dev.portcullis.events.SessionEvent;
+import dev.portcullis.gateway.Codecs;
+import dev.portcullis.identity.Identity;
+import dev.portcullis.identity.TokenRejectedException;
+import dev.portcullis.identity.TokenValidator;
+import dev.portcullis.config.TargetConfig;
+import dev.portcullis.forward.PgForwardingVerticle;
+import dev.portcullis.pg.PgTerminationVerticle;
+import dev.portcullis.testing.LocalPostgres;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A gateway's PostgreSQL side in one JVM: a real PostgreSQL, the forwarder, the termination verticle, and test
+ * scaffolding for token validation and policy (see {@link TestPolicy}).
+ */
+final class GatewayFixture implements AutoCloseable {
+  static final String TOKEN = "good-token-for-tests";
+  /** A token whose identity expires 1.5 s after validation. */
+  static final String SHORT_TOKEN = "short-lived-token";
+  static final String TARGET = "orders";
+
+  final Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(Integer.getInteger("fixture.eventLoops", 4)));
+  final LocalPostgres postgres = LocalPostgres.get();
+  final TestPolicy policy = new TestPolicy();
+  final java.util.Queue<SessionEvent> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  final PostgresListenConfig config;
+  final int port;
+
+  /** SCAFFOLDING until the identity helper's OidcTokenValidator is merged. */
+  static final TokenValidator VALIDATOR = token -> {
+    if (TOKEN.equals(token)) {
+      return Future.succeededFuture(new Identity("ci-bot", List.of("ai-agents"), "test-issuer",
+          Instant.now().plusSeconds(3600)));
+    }
+    if (SHORT_TOKEN.equals(token)) {
+      return Future.succeededFuture(new Identity("ci-bot", List.of("ai-agents"), "test-issuer",
+          Instant.now().plusMillis(1500)));
+    }
+    return Future.failedFuture(new TokenRejectedException("signature invalid"));
+  };
+
+  GatewayFixture(boolean allowPlaintext, Duration startupTimeout, int maxConnections, int maxMessageBytes)
+      throws Exception {
+    this(allowPlaintext, startupTimeout, maxConnections, maxMessageBytes, v -> VALIDATOR);
+  }
+
+  GatewayFixture(boolean allowPlaintext, Duration startupTimeout, int maxConnections, int maxMessageBytes,
+      java.util.function.Function<Vertx, TokenValidator> validators) throws Exception {
+    Codecs.register(vertx);
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    java.util.Map<String, TargetConfig> targets = new java.util.HashMap<>();
+    targets.put(TARGET, postgres.target(TARGET));
+    targets.put("privileged", postgres.target("privileged", LocalPostgres.SUPER_ROLE));
+    TargetConfig app = postgres.target("down");
+    targets.put("down", new TargetConfig("down", "postgres", "127.0.0.1", closedPort, app.database(),
+        app.username(), app.password(), app.tls(), false));
+    vertx.deployVerticle(new PgForwardingVerticle(targets)).toCompletionStage().toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
+    policy.register(vertx);
+    config = new PostgresListenConfig("127.0.0.1", 0, null, allowPlaintext, startupTimeout, maxConnections,
+        maxMessageBytes);
+    PgTerminationVerticle verticle =
+        new PgTerminationVerticle(config, "gw-test", validators.apply(vertx), events::add, new AtomicInteger());
+    vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    port = verticle.actualPort();
+  }
+
+  static GatewayFixture standard() throws Exception {
+    return new GatewayFixture(false, Duration.ofSeconds(10), 1000, PostgresListenConfig.DEFAULT_MAX_MESSAGE_BYTES);
+  }
+
+  String jdbcUrl(String extra) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + TARGET + "?sslmode=require&user=ci-bot&password=" + TOKEN
+        + (extra.isEmpty() ? "" : "&" + extra);
+  }
+
+  List<SessionEvent> events(String type) {
+    return events.stream().filter(e -> e.type().equals(type)).toList();
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+}
