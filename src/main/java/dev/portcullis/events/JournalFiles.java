@@ -128,19 +128,30 @@ final class JournalFiles implements AutoCloseable {
   }
 
   private static FileChannel openAppending(Path file) throws IOException {
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND, StandardOpenOption.READ);
-    long size = channel.size();
-    if (size > 0) {
+    boolean torn = endsTorn(file);
+    FileChannel channel = FileChannel.open(
+        file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    if (torn) {
       // A crash mid-write can leave a torn last line; start on a fresh line so the next event stays readable.
-      ByteBuffer last = ByteBuffer.allocate(1);
-      channel.read(last, size - 1);
-      if (last.get(0) != '\n') {
-        writeFully(channel, ByteBuffer.wrap(new byte[] {'\n'}));
-        LOG.warn("journal: {} ended with a partial line (earlier crash?); continuing on a new line", file);
-      }
+      writeFully(channel, ByteBuffer.wrap(new byte[] {'\n'}));
+      LOG.warn("journal: {} ended with a partial line (earlier crash?); continuing on a new line", file);
     }
     return channel;
+  }
+
+  private static boolean endsTorn(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return false;
+    }
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = in.size();
+      if (size == 0) {
+        return false;
+      }
+      ByteBuffer last = ByteBuffer.allocate(1);
+      in.read(last, size - 1);
+      return last.get(0) != '\n';
+    }
   }
 
   private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
