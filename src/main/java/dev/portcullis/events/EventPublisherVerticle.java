@@ -1,5 +1,6 @@
 package dev.portcullis.events;
 
+import dev.portcullis.config.EventsConfig;
 import dev.portcullis.gateway.Addresses;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -7,6 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * one batch at a time, to the configured {@link EventSink} (the logic lives in {@link EventPump}).
  *
  * <p>Deploy exactly one instance per gateway process (per-session order relies on a single consumer), after
- * {@code Codecs.register(vertx)}. Undeploying drains the queue into the sink (bounded by
+ * {@code Codecs.register(vertx)} and before the protocol verticles (events sent while no consumer is registered are
+ * lost); undeploy it after them so their {@code session.ended} events get out. Undeploying drains the queue into the sink (bounded by
  * {@link PublisherSettings#drainTimeoutMs()}) and closes the sink.
  */
 public final class EventPublisherVerticle extends VerticleBase {
@@ -39,8 +42,21 @@ public final class EventPublisherVerticle extends VerticleBase {
   }
 
   /** The embedded journal in {@code dir} with default settings. */
-  public static EventPublisherVerticle journal(java.nio.file.Path dir) {
+  public static EventPublisherVerticle journal(Path dir) {
     return new EventPublisherVerticle(v -> JournalSink.open(v, dir), PublisherSettings.defaults());
+  }
+
+  /**
+   * The publisher for the gateway's {@code events:} config. The Kafka sink is not built yet: choosing it fails the
+   * deployment with a clear message rather than silently writing somewhere else.
+   */
+  public static EventPublisherVerticle forConfig(EventsConfig config) {
+    if (config.sink() == EventsConfig.Sink.KAFKA) {
+      return new EventPublisherVerticle(v -> Future.failedFuture(new IllegalStateException(
+          "events.sink: kafka is not available in this version; use events.sink: journal")),
+          PublisherSettings.defaults());
+    }
+    return journal(config.journalDir());
   }
 
   @Override

@@ -4,6 +4,7 @@ import static dev.portcullis.events.JournalSinkTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.config.EventsConfig;
 import dev.portcullis.gateway.Codecs;
 import dev.portcullis.identity.Identity;
 import dev.portcullis.policy.Decision;
@@ -151,5 +152,24 @@ class EventPublisherVerticleTest {
     assertEquals(events.size(), verticle.stats().queued());
     assertTrue(verticle.stats().retries() > 0);
     assertTrue(sink.closed);
+  }
+
+  @Test
+  void aKafkaConfigFailsTheDeploymentClearly() {
+    EventsConfig kafka = new EventsConfig(EventsConfig.Sink.KAFKA, null, new EventsConfig.Kafka("127.0.0.1:9092", "p."));
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> await(vertx.deployVerticle(EventPublisherVerticle.forConfig(kafka))));
+    assertTrue(String.valueOf(e.getMessage()).contains("kafka"), e::toString);
+  }
+
+  @Test
+  void aJournalConfigWritesToItsDirectory() throws Exception {
+    Path dir = tmp.resolve("cfg-journal");
+    String deployment = await(vertx.deployVerticle(
+        EventPublisherVerticle.forConfig(new EventsConfig(EventsConfig.Sink.JOURNAL, dir, null))));
+    List<SessionEvent> events = sessionEvents(3, 2);
+    await(publishFromOwnContext(events));
+    await(vertx.undeploy(deployment));
+    assertEquals(events, JournalReader.read(dir, "portcullis.sessions"));
   }
 }
