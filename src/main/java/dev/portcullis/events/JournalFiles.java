@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -15,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,11 @@ final class JournalFiles implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalFiles.class);
   private static final DateTimeFormatter ROTATED =
       DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  // Statement texts are sensitive (forensics data): new journal directories and files are owner-only.
+  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
   private final Path dir;
   private final TopicRouting routing;
@@ -48,7 +57,11 @@ final class JournalFiles implements AutoCloseable {
     this.rotateBytes = rotateBytes;
     this.syncIntervalMs = syncIntervalMs;
     this.clock = clock;
-    Files.createDirectories(dir);
+    if (POSIX) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+    } else {
+      Files.createDirectories(dir);
+    }
     this.lastSync = clock.millis();
   }
 
@@ -129,8 +142,11 @@ final class JournalFiles implements AutoCloseable {
 
   private static FileChannel openAppending(Path file) throws IOException {
     boolean torn = endsTorn(file);
-    FileChannel channel = FileChannel.open(
-        file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    Set<StandardOpenOption> options =
+        Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    FileChannel channel = POSIX
+        ? FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE))
+        : FileChannel.open(file, options);
     if (torn) {
       // A crash mid-write can leave a torn last line; start on a fresh line so the next event stays readable.
       writeFully(channel, ByteBuffer.wrap(new byte[] {'\n'}));

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,10 @@ class JournalSinkTest {
     for (String line : Files.readAllLines(dir.resolve("portcullis.sessions.jsonl"))) {
       EventSchemas.assertValid(line);
     }
+    // statement texts are sensitive: owner-only directory and files
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+    assertEquals("rw-------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("portcullis.sessions.jsonl"))));
   }
 
   @Test
