@@ -1,95 +1,184 @@
 package dev.portcullis.events;
 
 import dev.portcullis.identity.Identity;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The JSON form of a {@link SessionEvent}: the envelope fields of design-notes §4 followed by the type's own fields
- * at top level (schemas under {@code src/main/resources/schemas/}). One event is one line in the journal and one
- * record value on Kafka.
+ * The JSON form of a {@link SessionEvent} (documented by {@code schemas/*.schema.json}): one line, the envelope
+ * fields first, then the type's detail fields at top level.
+ *
+ * <p>The identity is published as {@code subject}, {@code groups}, {@code issuer}, {@code expiresAt}: an
+ * {@link Identity} holds no token, so no token can reach an event through it.
  */
 public final class EventJson {
-  /** Fields every event has; a detail of the same name would be ambiguous, so it is refused. */
-  static final Set<String> ENVELOPE = Set.of(
+  /** Envelope field names; a detail field may not use one (it would silently replace an envelope value). */
+  public static final Set<String> ENVELOPE_FIELDS = Set.of(
       "id", "type", "time", "schemaVersion", "sessionId", "gatewayId", "identity", "target", "protocol");
 
-  /** RFC 3339 in UTC with exactly six fraction digits, so consumers can sort the text. */
+  /** RFC 3339 in UTC with exactly six fraction digits, so that times sort as text and keep microseconds. */
   private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   private EventJson() {}
 
+  /** {@code 2026-11-29T03:45:12.123456Z}; sub-microsecond digits are dropped. */
+  public static String formatTime(Instant time) {
+    return TIME.format(time);
+  }
+
+  /**
+   * Checks what encoding needs: a session, no detail named like an envelope field, only JSON-friendly values
+   * (String, Number, Boolean, null, List, Map with String keys). The publisher checks every event on arrival, so a
+   * malformed event is refused once instead of failing a sink batch forever.
+   *
+   * @throws IllegalArgumentException naming the offending field
+   */
+  public static void check(SessionEvent event) {
+    if (event.id() == null || event.type() == null || event.time() == null || event.session() == null) {
+      throw new IllegalArgumentException("event lacks id, type, time or session: " + event.type());
+    }
+    SessionInfo s = event.session();
+    if (s.sessionId() == null || s.identity() == null) {
+      throw new IllegalArgumentException(event.type() + ": session lacks sessionId or identity");
+    }
+    for (Map.Entry<String, Object> e : event.details().entrySet()) {
+      if (ENVELOPE_FIELDS.contains(e.getKey())) {
+        throw new IllegalArgumentException(
+            event.type() + ": detail '" + e.getKey() + "' would override the envelope field");
+      }
+      checkValue(event.type() + "." + e.getKey(), e.getValue());
+    }
+  }
+
+  private static void checkValue(String path, Object v) {
+    if (v == null || v instanceof String || v instanceof Boolean || v instanceof Number) {
+      return;
+    }
+    if (v instanceof List<?> list) {
+      for (Object item : list) {
+        checkValue(path + "[]", item);
+      }
+      return;
+    }
+    if (v instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!(e.getKey() instanceof String key)) {
+          throw new IllegalArgumentException(path + ": map key is not a string");
+        }
+        checkValue(path + "." + key, e.getValue());
+      }
+      return;
+    }
+    throw new IllegalArgumentException(path + ": not a JSON value: " + v.getClass().getName());
+  }
+
+  /** One line of JSON, no trailing newline. */
+  public static String encode(SessionEvent event) {
+    check(event);
+    return toJson(event).encode();
+  }
+
+  /** The event as a {@link JsonObject} (field order as published). */
   public static JsonObject toJson(SessionEvent event) {
     SessionInfo s = event.session();
     Identity who = s.identity();
+    JsonObject identity = new JsonObject()
+        .put("subject", who.subject())
+        .put("groups", new JsonArray(new ArrayList<Object>(who.groups())))
+        .put("issuer", who.issuer())
+        .put("expiresAt", formatTime(who.expiresAt()));
     JsonObject json = new JsonObject()
         .put("id", event.id())
         .put("type", event.type())
-        .put("time", TIME.format(event.time()))
+        .put("time", formatTime(event.time()))
         .put("schemaVersion", SessionEvent.SCHEMA_VERSION)
         .put("sessionId", s.sessionId())
         .put("gatewayId", s.gatewayId())
-        .put("identity", who == null ? null : new JsonObject()
-            .put("subject", who.subject())
-            .put("groups", new JsonArray(List.copyOf(who.groups())))
-            .put("issuer", who.issuer()))
+        .put("identity", identity)
         .put("target", s.target())
         .put("protocol", s.protocol());
-    for (Map.Entry<String, Object> detail : event.details().entrySet()) {
-      if (ENVELOPE.contains(detail.getKey())) {
-        throw new IllegalArgumentException("event detail '" + detail.getKey() + "' would shadow an envelope field");
+    for (Map.Entry<String, Object> e : event.details().entrySet()) {
+      if (json.containsKey(e.getKey())) {
+        throw new IllegalArgumentException("detail '" + e.getKey() + "' would override the envelope field");
       }
-      json.put(detail.getKey(), toJsonValue(detail.getValue()));
+      json.put(e.getKey(), e.getValue());
     }
     return json;
   }
 
-  public static String toLine(SessionEvent event) {
-    return toJson(event).encode();
-  }
-
-  /** Reads an event back (consumers, tests). Identity expiry is not published, so it reads as the event time. */
-  public static SessionEvent fromJson(JsonObject json) {
-    Instant time = Instant.parse(json.getString("time"));
+  /**
+   * Reads one event back (consumers, the CLI, tests). Integers come back as {@code Long} and fractions as
+   * {@code Double}, the types {@link SessionEvents} uses, so that an encoded event decodes to an equal one.
+   *
+   * @throws IllegalArgumentException when the line is not a version-1 event
+   */
+  public static SessionEvent decode(String line) {
+    JsonObject json;
+    try {
+      json = new JsonObject(line);
+    } catch (DecodeException e) {
+      throw new IllegalArgumentException("not a JSON object: " + e.getMessage(), e);
+    }
+    Object version = json.getValue("schemaVersion");
+    if (!(version instanceof Number n) || n.intValue() != SessionEvent.SCHEMA_VERSION) {
+      throw new IllegalArgumentException("unsupported schemaVersion: " + version);
+    }
     JsonObject who = json.getJsonObject("identity");
-    Identity identity = who == null ? null : new Identity(who.getString("subject"),
-        who.getJsonArray("groups", new JsonArray()).stream().map(String::valueOf).toList(),
-        who.getString("issuer"), time);
+    if (who == null) {
+      throw new IllegalArgumentException("event has no identity");
+    }
+    String expiresAt = who.getString("expiresAt");
+    List<String> groups = new ArrayList<>();
+    for (Object g : who.getJsonArray("groups", new JsonArray())) {
+      groups.add((String) g);
+    }
+    Identity identity = new Identity(who.getString("subject"), groups, who.getString("issuer"),
+        expiresAt == null ? Instant.EPOCH : Instant.parse(expiresAt));
     SessionInfo session = new SessionInfo(json.getString("sessionId"), json.getString("gatewayId"), identity,
         json.getString("target"), json.getString("protocol"));
     Map<String, Object> details = new LinkedHashMap<>();
     for (String key : json.fieldNames()) {
-      if (!ENVELOPE.contains(key)) {
-        Object value = json.getValue(key);
-        details.put(key, value instanceof JsonObject o ? o.getMap()
-            : value instanceof JsonArray a ? a.getList() : value);
+      if (!ENVELOPE_FIELDS.contains(key)) {
+        details.put(key, plain(json.getValue(key)));
       }
     }
-    return new SessionEvent(json.getString("id"), json.getString("type"), time, session, details);
+    return new SessionEvent(json.getString("id"), json.getString("type"), Instant.parse(json.getString("time")),
+        session, details);
   }
 
-  private static Object toJsonValue(Object value) {
-    if (value instanceof Map<?, ?> map) {
-      JsonObject o = new JsonObject();
-      map.forEach((k, v) -> o.put(String.valueOf(k), toJsonValue(v)));
-      return o;
+  private static Object plain(Object v) {
+    if (v instanceof JsonObject o) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (String key : o.fieldNames()) {
+        m.put(key, plain(o.getValue(key)));
+      }
+      return m;
     }
-    if (value instanceof Iterable<?> list) {
-      JsonArray a = new JsonArray();
-      list.forEach(v -> a.add(toJsonValue(v)));
-      return a;
+    if (v instanceof JsonArray a) {
+      List<Object> l = new ArrayList<>(a.size());
+      for (Object item : a) {
+        l.add(plain(item));
+      }
+      return l;
     }
-    if (value instanceof Enum<?> e) {
-      return e.name().toLowerCase(java.util.Locale.ROOT);
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte || v instanceof BigInteger) {
+      return ((Number) v).longValue();
     }
-    return value;
+    if (v instanceof Float || v instanceof BigDecimal) {
+      return ((Number) v).doubleValue();
+    }
+    return v;
   }
 }

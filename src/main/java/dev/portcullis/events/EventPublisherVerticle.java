@@ -1,118 +1,110 @@
 package dev.portcullis.events;
 
+import dev.portcullis.config.EventsConfig;
 import dev.portcullis.gateway.Addresses;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes session events off the bus ({@link Addresses#EVENTS_PUBLISH}) and writes them to the sink in arrival order,
- * one batch in flight at a time. A failed batch stays at the head of the queue and is retried with backoff, so an
- * event accepted here is written unless the queue bound is hit while the sink is down for long — then the newest
- * events are dropped, counted and logged, rather than the gateway running out of memory.
+ * Consumes {@link SessionEvent}s sent to {@link Addresses#EVENTS_PUBLISH} and hands them, in arrival order and
+ * one batch at a time, to the configured {@link EventSink} (the logic lives in {@link EventPump}).
+ *
+ * <p>Deploy exactly one instance per gateway process (per-session order relies on a single consumer), after
+ * {@code Codecs.register(vertx)} and before the protocol verticles (events sent while no consumer is registered are
+ * lost); undeploy it after them so their {@code session.ended} events get out. Undeploying drains the queue into the sink (bounded by
+ * {@link PublisherSettings#drainTimeoutMs()}) and closes the sink.
  */
 public final class EventPublisherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EventPublisherVerticle.class);
-  static final int MAX_BATCH = 2_000;
-  static final long MAX_BACKOFF_MS = 5_000;
 
-  private final EventSink sink;
-  private final int maxQueued;
-  private final ArrayDeque<SessionEvent> queue = new ArrayDeque<>();
+  private final Function<Vertx, Future<EventSink>> openSink;
+  private final PublisherSettings settings;
+  private EventSink sink;
+  private EventPump pump;
   private MessageConsumer<SessionEvent> consumer;
-  private List<SessionEvent> inFlight;
-  private long backoffMs;
-  private long dropped;
-  private Promise<Void> drained;
 
-  public EventPublisherVerticle(EventSink sink, int maxQueued) {
-    this.sink = sink;
-    this.maxQueued = maxQueued;
+  /**
+   * @param openSink opens the sink on start, e.g. {@code v -> JournalSink.open(v, dir)}; closed on undeploy
+   */
+  public EventPublisherVerticle(Function<Vertx, Future<EventSink>> openSink, PublisherSettings settings) {
+    this.openSink = openSink;
+    this.settings = settings;
   }
 
-  public EventPublisherVerticle(EventSink sink) {
-    this(sink, 200_000);
+  /** The embedded journal in {@code dir} with default settings. */
+  public static EventPublisherVerticle journal(Path dir) {
+    return new EventPublisherVerticle(v -> JournalSink.open(v, dir), PublisherSettings.defaults());
+  }
+
+  /**
+   * The publisher for the gateway's {@code events:} config. The Kafka sink is not built yet: choosing it fails the
+   * deployment with a clear message rather than silently writing somewhere else.
+   */
+  public static EventPublisherVerticle forConfig(EventsConfig config) {
+    if (config.sink() == EventsConfig.Sink.KAFKA) {
+      return new EventPublisherVerticle(v -> Future.failedFuture(new IllegalStateException(
+          "events.sink: kafka is not available in this version; use events.sink: journal")),
+          PublisherSettings.defaults());
+    }
+    return journal(config.journalDir());
   }
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().<SessionEvent>localConsumer(Addresses.EVENTS_PUBLISH, m -> accept(m.body()));
-    return consumer.completion();
-  }
+    return openSink.apply(vertx).compose(opened -> {
+      sink = opened;
+      Context ctx = context;
+      // The pump is single-threaded: bring every sink completion and timer back to this verticle's context,
+      // whatever thread the sink completes on (a Kafka producer callback, a worker).
+      EventSink onContext = new EventSink() {
+        @Override
+        public Future<Void> write(List<SessionEvent> batch) {
+          Promise<Void> p = Promise.promise();
+          opened.write(batch).onComplete(ar -> ctx.runOnContext(v -> p.handle(ar)));
+          return p.future();
+        }
 
-  private void accept(SessionEvent event) {
-    if (queue.size() >= maxQueued) {
-      if (dropped++ % 10_000 == 0) {
-        LOG.error("event sink is not keeping up: {} events dropped so far (queue bound {})", dropped, maxQueued);
-      }
-      return;
-    }
-    queue.addLast(event);
-    writeNext();
-  }
-
-  private void writeNext() {
-    if (inFlight != null) {
-      return;
-    }
-    if (queue.isEmpty()) {
-      if (drained != null) {
-        drained.tryComplete();
-      }
-      return;
-    }
-    List<SessionEvent> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
-    while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
-      batch.add(queue.pollFirst());
-    }
-    inFlight = batch;
-    sink.write(batch).onComplete(ar -> {
-      if (ar.succeeded()) {
-        inFlight = null;
-        backoffMs = 0;
-        writeNext();
-      } else {
-        retryLater(ar.cause());
-      }
+        @Override
+        public Future<Void> close() {
+          return opened.close();
+        }
+      };
+      pump = new EventPump(onContext, settings, (delay, task) -> vertx.setTimer(delay, id -> task.run()));
+      consumer = vertx.eventBus().localConsumer(Addresses.EVENTS_PUBLISH, msg -> pump.offer(msg.body()));
+      return consumer.completion();
     });
-  }
-
-  private void retryLater(Throwable cause) {
-    backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs == 0 ? 100 : backoffMs * 2);
-    LOG.warn("writing {} events failed ({}); retrying in {} ms", inFlight.size(), cause.toString(), backoffMs);
-    // Back to the head of the queue, in order, so the retry keeps per-session order.
-    for (int i = inFlight.size() - 1; i >= 0; i--) {
-      queue.addFirst(inFlight.get(i));
-    }
-    inFlight = null;
-    vertx.setTimer(backoffMs, t -> writeNext());
-  }
-
-  /** Events dropped because the queue was full (for metrics and tests). */
-  public long dropped() {
-    return dropped;
   }
 
   @Override
   public Future<?> stop() {
-    drained = Promise.promise();
-    Future<Void> unregistered = consumer.unregister();
-    writeNext();
-    // Give the sink a bounded time to take what is queued; a sink that is down cannot hold shutdown forever.
-    long timer = vertx.setTimer(10_000, t -> drained.tryComplete());
-    return unregistered.compose(v -> drained.future())
-        .eventually(() -> {
-          vertx.cancelTimer(timer);
-          if (!queue.isEmpty() || inFlight != null) {
-            LOG.error("stopping with {} events not written", queue.size() + (inFlight == null ? 0 : inFlight.size()));
-          }
+    if (consumer == null) {
+      return sink == null ? Future.succeededFuture() : sink.close();
+    }
+    return consumer.unregister()
+        .compose(v -> pump.drain().timeout(settings.drainTimeoutMs(), TimeUnit.MILLISECONDS))
+        .recover(e -> {
+          LOG.error("event publisher: stopping with {} events not written to the sink: {}",
+              pump.stats().queued(), e.toString());
+          return Future.succeededFuture();
+        })
+        .compose(v -> {
+          pump.stop();
           return sink.close();
         });
+  }
+
+  /** Counters (readable from any thread). Only meaningful once started. */
+  public PublisherStats stats() {
+    return pump == null ? new PublisherStats(0, 0, 0, 0, 0) : pump.stats();
   }
 }

@@ -1,116 +1,79 @@
 package dev.portcullis.events;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
+import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The embedded event sink: append-only JSON-lines files, one per topic ({@code portcullis.sessions.jsonl} …), so a
- * single machine needs no Kafka. All file work happens on one dedicated thread, which also keeps batches in order.
+ * The embedded default sink: append-only JSON-lines files, one per topic ({@code <dir>/portcullis.sessions.jsonl},
+ * …), for single-machine and dev use.
  *
- * <p>Each batch is written and forced to disk ({@code fsync}) before its Future completes: the publisher only
- * forgets events the disk has. Batching (the publisher drains its whole queue into one write) keeps the number of
- * fsyncs per second small under load.
+ * <p>All file work runs, in order, on one dedicated worker thread, never on an event loop. A batch's Future
+ * completes once its lines are written to the files (they survive a gateway crash); the files are fsynced at
+ * most every {@code fsyncIntervalMs} (and by a timer when the journal goes quiet, and on close), which bounds
+ * what a machine crash can lose.
  */
 public final class JournalSink implements EventSink {
-  private final Path dir;
-  private final TopicRouting routing;
-  private final ExecutorService writer;
-  private final Map<String, FileChannel> files = new HashMap<>();
+  public static final long DEFAULT_FSYNC_INTERVAL_MS = 200;
+  public static final long DEFAULT_ROTATE_BYTES = 256L * 1024 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(JournalSink.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-  public JournalSink(Path dir, TopicRouting routing) {
-    this.dir = dir;
-    this.routing = routing;
-    this.writer = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "portcullis-journal");
-      t.setDaemon(true);
-      return t;
-    });
+  private final Vertx vertx;
+  private final WorkerExecutor writer;
+  private final JournalFiles files;
+  private final long syncTimer;
+
+  private JournalSink(Vertx vertx, WorkerExecutor writer, JournalFiles files, long fsyncIntervalMs) {
+    this.vertx = vertx;
+    this.writer = writer;
+    this.files = files;
+    this.syncTimer = vertx.setPeriodic(Math.max(fsyncIntervalMs, 10), id -> writer.executeBlocking(() -> {
+      files.syncIfDirty();
+      return null;
+    }).onFailure(e -> LOG.error("journal: fsync failed", e)));
   }
 
-  public Path dir() {
-    return dir;
+  /** Opens (creating the directory) with the default topic prefix, fsync interval and rotation size. */
+  public static Future<EventSink> open(Vertx vertx, Path dir) {
+    return open(vertx, dir, TopicRouting.defaults(), DEFAULT_FSYNC_INTERVAL_MS, DEFAULT_ROTATE_BYTES);
   }
 
-  /** The file a topic's events go to. */
-  public Path fileFor(String topic) {
-    return dir.resolve(topic + ".jsonl");
+  /**
+   * @param fsyncIntervalMs the longest time written events stay unsynced; 0 fsyncs every batch
+   * @param rotateBytes     a topic file larger than this is renamed with a timestamp and started afresh
+   */
+  public static Future<EventSink> open(
+      Vertx vertx, Path dir, TopicRouting routing, long fsyncIntervalMs, long rotateBytes) {
+    WorkerExecutor writer =
+        vertx.createSharedWorkerExecutor("portcullis-journal-" + INSTANCES.incrementAndGet(), 1);
+    return writer
+        .executeBlocking(() -> new JournalFiles(dir, routing, rotateBytes, fsyncIntervalMs, Clock.systemUTC()))
+        .<EventSink>map(files -> new JournalSink(vertx, writer, files, fsyncIntervalMs))
+        .onFailure(e -> writer.close());
   }
 
   @Override
   public Future<Void> write(List<SessionEvent> batch) {
-    Promise<Void> done = Promise.promise();
-    try {
-      writer.execute(() -> {
-        try {
-          append(batch);
-          done.complete();
-        } catch (IOException | RuntimeException e) {
-          done.fail(e);
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      done.fail(new IOException("journal is closed"));
-    }
-    return done.future();
-  }
-
-  private void append(List<SessionEvent> batch) throws IOException {
-    Map<FileChannel, StringBuilder> pending = new HashMap<>();
-    for (SessionEvent event : batch) {
-      FileChannel file = channel(routing.topicFor(event.type()));
-      pending.computeIfAbsent(file, f -> new StringBuilder()).append(EventJson.toLine(event)).append('\n');
-    }
-    for (Map.Entry<FileChannel, StringBuilder> e : pending.entrySet()) {
-      ByteBuffer bytes = ByteBuffer.wrap(e.getValue().toString().getBytes(StandardCharsets.UTF_8));
-      while (bytes.hasRemaining()) {
-        e.getKey().write(bytes);
-      }
-      e.getKey().force(false);
-    }
-  }
-
-  private FileChannel channel(String topic) throws IOException {
-    FileChannel file = files.get(topic);
-    if (file == null) {
-      Files.createDirectories(dir);
-      file = FileChannel.open(fileFor(topic), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.APPEND);
-      files.put(topic, file);
-    }
-    return file;
+    List<SessionEvent> copy = List.copyOf(batch);
+    return writer.executeBlocking(() -> {
+      files.append(copy);
+      return null;
+    });
   }
 
   @Override
   public Future<Void> close() {
-    Promise<Void> done = Promise.promise();
-    try {
-      writer.execute(() -> {
-        for (FileChannel file : files.values()) {
-          try {
-            file.close();
-          } catch (IOException ignored) {
-            // closing after a forced write loses nothing
-          }
-        }
-        files.clear();
-        done.complete();
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      done.complete();
-    }
-    writer.shutdown();
-    return done.future();
+    vertx.cancelTimer(syncTimer);
+    return writer.<Void>executeBlocking(() -> {
+      files.close();
+      return null;
+    }).eventually(writer::close);
   }
 }

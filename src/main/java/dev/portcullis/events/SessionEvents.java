@@ -3,70 +3,159 @@ package dev.portcullis.events;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.JudgedStatement;
 import dev.portcullis.policy.StatementKind;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * Typed constructors for the event types, so protocol code never builds detail maps by hand and the field names
- * stay those of the JSON Schemas.
+ * Typed factories for the session events that protocol code publishes, so that nobody builds detail maps by hand.
+ * Each factory produces exactly the detail fields documented in {@code schemas/<type>.schema.json}.
+ *
+ * <p>Nothing here reads a token or a password: the inputs are {@link SessionInfo} (identity claims only) and the
+ * policy engine's {@link JudgedStatement}.
  */
 public final class SessionEvents {
   private SessionEvents() {}
 
-  public static SessionEvent started(SessionInfo s, String clientAddress, String applicationName, boolean tls,
-      List<String> policies) {
+  /**
+   * {@code session.started}.
+   *
+   * @param clientAddress   the agent's socket address, {@code "ip:port"}
+   * @param applicationName the client's {@code application_name}, or {@code null}
+   * @param policies        names of the policies that apply to this identity and target
+   */
+  public static SessionEvent started(
+      SessionInfo session, String clientAddress, String applicationName, boolean tls, List<String> policies) {
     Map<String, Object> d = new LinkedHashMap<>();
-    d.put("clientAddress", clientAddress);
+    d.put("clientAddress", Objects.requireNonNull(clientAddress, "clientAddress"));
     d.put("applicationName", applicationName);
     d.put("tls", tls);
     d.put("policies", List.copyOf(policies));
-    return SessionEvent.of(EventType.SESSION_STARTED, s, d);
+    return SessionEvent.of(EventType.SESSION_STARTED, session, d);
   }
 
-  public static SessionEvent ended(SessionInfo s, String reason, long durationMs, long statements) {
+  /**
+   * {@code session.ended}.
+   *
+   * @param reason     why it ended, e.g. {@code "client terminated"}, {@code "token expired"}
+   * @param statements how many statements were decided in the session
+   */
+  public static SessionEvent ended(SessionInfo session, String reason, long durationMs, long statements) {
     Map<String, Object> d = new LinkedHashMap<>();
-    d.put("reason", reason);
+    d.put("reason", Objects.requireNonNull(reason, "reason"));
     d.put("durationMs", durationMs);
     d.put("statements", statements);
-    return SessionEvent.of(EventType.SESSION_ENDED, s, d);
+    return SessionEvent.of(EventType.SESSION_ENDED, session, d);
   }
 
-  /** {@code queryProtocol} is {@code simple} or {@code extended} (which PostgreSQL sub-protocol carried it). */
-  public static SessionEvent decided(SessionInfo s, String statementId, JudgedStatement st, String protocol) {
-    Decision decision = st.decision();
+  /** {@code statement.decided} with the text as received. */
+  public static SessionEvent decided(
+      SessionInfo session, String statementId, JudgedStatement statement, String queryProtocol) {
+    return decided(session, statementId, statement, queryProtocol, false);
+  }
+
+  /**
+   * {@code statement.decided}.
+   *
+   * @param statementId    {@code "<sessionId>/<n>"}, see {@link #statementId}
+   * @param queryProtocol  {@code "simple"} or {@code "extended"}; published as {@code queryProtocol} because the
+   *                       envelope's {@code protocol} already names the wire protocol ({@code "postgres"})
+   * @param redactLiterals the deciding policy sets {@code audit: { literals: redact }}: publish the fingerprint as
+   *                       the text
+   */
+  public static SessionEvent decided(SessionInfo session, String statementId, JudgedStatement statement,
+      String queryProtocol, boolean redactLiterals) {
+    Decision decision = statement.decision();
+    List<String> kinds = new ArrayList<>(statement.kinds().size());
+    for (StatementKind kind : statement.kinds()) {
+      kinds.add(kind.yamlName());
+    }
+    kinds.sort(null); // Set order is unspecified; a stable order makes events comparable
     Map<String, Object> d = new LinkedHashMap<>();
-    d.put("statementId", statementId);
-    d.put("text", st.text());
-    d.put("fingerprint", st.fingerprint());
-    d.put("kinds", st.kinds().stream().map(StatementKind::yamlName).sorted().toList());
-    d.put("tables", st.tables());
-    d.put("functions", st.functions());
+    d.put("statementId", Objects.requireNonNull(statementId, "statementId"));
+    d.put("text", redactLiterals ? statement.fingerprint() : statement.text());
+    d.put("fingerprint", statement.fingerprint());
+    d.put("kinds", List.copyOf(kinds));
+    d.put("tables", statement.tables());
+    d.put("functions", statement.functions());
     d.put("decision", decisionName(decision));
     d.put("policy", decision.policy());
     d.put("rule", decision.rule());
     d.put("reason", decision.reason());
-    d.put("queryProtocol", protocol);
-    return SessionEvent.of(EventType.STATEMENT_DECIDED, s, d);
+    d.put("queryProtocol", Objects.requireNonNull(queryProtocol, "queryProtocol"));
+    return SessionEvent.of(EventType.STATEMENT_DECIDED, session, d);
   }
 
-  /** {@code rows} is null when the command tag has no row count; {@code errorSqlState} null on success. */
-  public static SessionEvent completed(SessionInfo s, String statementId, String commandTag, Long rows,
-      long durationMs, String errorSqlState, String errorMessage) {
+  /**
+   * {@code statement.completed}.
+   *
+   * @param commandTag the CommandComplete tag ({@code "SELECT 3"}), or {@code null} (error, empty query)
+   * @param rows       rows returned or affected, or {@code null} when unknown; see {@link #rowsOf}
+   * @param error      the error the statement ended with, or {@code null}
+   */
+  public static SessionEvent completed(SessionInfo session, String statementId, String commandTag, Long rows,
+      long durationMs, StatementError error) {
     Map<String, Object> d = new LinkedHashMap<>();
-    d.put("statementId", statementId);
+    d.put("statementId", Objects.requireNonNull(statementId, "statementId"));
     d.put("commandTag", commandTag);
     d.put("rows", rows);
     d.put("durationMs", durationMs);
-    d.put("error", errorSqlState == null ? null : Map.of("sqlState", errorSqlState,
-        "message", errorMessage == null ? "" : errorMessage));
-    return SessionEvent.of(EventType.STATEMENT_COMPLETED, s, d);
+    d.put("error", error == null ? null : errorMap(error));
+    return SessionEvent.of(EventType.STATEMENT_COMPLETED, session, d);
   }
 
-  public static String decisionName(Decision decision) {
+  /** {@code statement.completed} with {@code rows} read from the command tag. */
+  public static SessionEvent completed(
+      SessionInfo session, String statementId, String commandTag, long durationMs, StatementError error) {
+    return completed(session, statementId, commandTag, rowsOf(commandTag), durationMs, error);
+  }
+
+  /** The statement id contract: {@code "<sessionId>/<n>"}, n counting from 1 within the session. */
+  public static String statementId(SessionInfo session, long n) {
+    return session.sessionId() + "/" + n;
+  }
+
+  /**
+   * The row count in a PostgreSQL command tag: the last number of {@code SELECT n}, {@code INSERT oid n},
+   * {@code UPDATE n}, {@code DELETE n}, {@code MERGE n}, {@code COPY n}, {@code FETCH n}, {@code MOVE n};
+   * {@code null} for tags without one ({@code CREATE TABLE}, {@code BEGIN}) or a null tag.
+   */
+  public static Long rowsOf(String commandTag) {
+    if (commandTag == null) {
+      return null;
+    }
+    int space = commandTag.indexOf(' ');
+    if (space < 0 || !ROW_TAGS.contains(commandTag.substring(0, space))) {
+      return null;
+    }
+    String last = commandTag.substring(commandTag.lastIndexOf(' ') + 1);
+    try {
+      return Long.parseLong(last);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static final Set<String> ROW_TAGS =
+      Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "FETCH", "MOVE");
+
+  static String decisionName(Decision decision) {
     if (decision instanceof Decision.Allow) {
       return "allow";
+    } else if (decision instanceof Decision.Deny) {
+      return "deny";
+    } else {
+      return "review";
     }
-    return decision instanceof Decision.Review ? "review" : "deny";
+  }
+
+  private static Map<String, Object> errorMap(StatementError error) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("sqlState", error.sqlState());
+    m.put("message", error.message());
+    return m;
   }
 }

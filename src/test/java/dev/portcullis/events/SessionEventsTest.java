@@ -1,0 +1,163 @@
+package dev.portcullis.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.identity.Identity;
+import dev.portcullis.policy.Decision;
+import dev.portcullis.policy.JudgedStatement;
+import dev.portcullis.policy.StatementKind;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SessionEventsTest {
+  static final Identity WHO = new Identity("ci-bot", List.of("ai-agents", "readers"),
+      "https://idp.example.com/oauth2/default", Instant.parse("2026-11-29T04:00:00Z"));
+  static final SessionInfo SESSION = new SessionInfo("s-42", "gw-1", WHO, "orders", "postgres");
+  static final List<String> ENVELOPE = List.of(
+      "id", "type", "time", "schemaVersion", "sessionId", "gatewayId", "identity", "target", "protocol");
+
+  static JudgedStatement judged(String text, Decision decision) {
+    return new JudgedStatement(text, "SELECT * FROM public.orders WHERE id = ?",
+        Set.of(StatementKind.SELECT, StatementKind.DELETE), List.of("public.orders"), List.of("lower"), decision,
+        "prep1");
+  }
+
+  static List<SessionEvent> everyFactory() {
+    String stmt = SessionEvents.statementId(SESSION, 1);
+    return List.of(
+        SessionEvents.started(SESSION, "10.0.0.7:51234", "psql", true, List.of("agents-read-code")),
+        SessionEvents.started(SESSION, "[::1]:5000", null, false, List.of()),
+        SessionEvents.decided(SESSION, stmt,
+            judged("SELECT * FROM orders WHERE id = 7", new Decision.Allow("p", "read", "reads are fine")), "simple"),
+        SessionEvents.decided(SESSION, stmt,
+            judged("DELETE FROM orders", new Decision.Deny(null, null, "no rule allows delete")), "extended"),
+        SessionEvents.decided(SESSION, stmt, judged("UPDATE orders SET x = 1",
+            new Decision.Review("p", "writes", "writes need review", List.of("db-owners"))), "extended", true),
+        SessionEvents.completed(SESSION, stmt, "SELECT 3", 12, null),
+        SessionEvents.completed(SESSION, stmt, null, null, 3, new StatementError("57014", "canceling statement")),
+        SessionEvents.ended(SESSION, "client terminated", 12_345, 2));
+  }
+
+  @Test
+  void everyFactoryProducesSchemaValidJsonThatDecodesToAnEqualEvent() {
+    for (SessionEvent event : everyFactory()) {
+      String json = EventJson.encode(event);
+      assertFalse(json.contains("\n"), json);
+      EventSchemas.assertValid(json);
+      assertEquals(event, EventJson.decode(json));
+    }
+  }
+
+  @Test
+  void fieldsAreExactlyTheContract() {
+    Map<String, List<String>> details = Map.of(
+        EventType.SESSION_STARTED, List.of("clientAddress", "applicationName", "tls", "policies"),
+        EventType.SESSION_ENDED, List.of("reason", "durationMs", "statements"),
+        EventType.STATEMENT_DECIDED, List.of("statementId", "text", "fingerprint", "kinds", "tables", "functions",
+            "decision", "policy", "rule", "reason", "queryProtocol"),
+        EventType.STATEMENT_COMPLETED, List.of("statementId", "commandTag", "rows", "durationMs", "error"));
+    for (SessionEvent event : everyFactory()) {
+      List<String> expected = new ArrayList<>(ENVELOPE);
+      expected.addAll(details.get(event.type()));
+      assertEquals(expected, new ArrayList<>(new JsonObject(EventJson.encode(event)).fieldNames()), event.type());
+    }
+  }
+
+  @Test
+  void decidedCarriesTheJudgementAndNothingElse() {
+    SessionEvent e = SessionEvents.decided(SESSION, "s-42/1", judged("DELETE FROM orders",
+        new Decision.Review("p", "writes", "writes need review", List.of("db-owners"))), "simple");
+    JsonObject json = new JsonObject(EventJson.encode(e));
+    assertEquals("review", json.getString("decision"));
+    assertEquals("p", json.getString("policy"));
+    assertEquals("writes", json.getString("rule"));
+    assertEquals("DELETE FROM orders", json.getString("text"));
+    assertEquals(List.of("delete", "select"), json.getJsonArray("kinds").getList());
+    assertEquals("simple", json.getString("queryProtocol"));
+    assertEquals("postgres", json.getString("protocol"));
+    // neither the prepared-statement name nor the approver list is part of statement.decided
+    assertFalse(json.encode().contains("prep1"));
+    assertFalse(json.encode().contains("db-owners"));
+    assertEquals(Set.of("subject", "groups", "issuer", "expiresAt"), json.getJsonObject("identity").fieldNames());
+  }
+
+  @Test
+  void redactedLiteralsPublishTheFingerprintAsText() {
+    SessionEvent e = SessionEvents.decided(SESSION, "s-42/1",
+        judged("SELECT * FROM public.orders WHERE id = 4111111111111111", new Decision.Allow("p", "r", "ok")),
+        "simple", true);
+    String json = EventJson.encode(e);
+    assertFalse(json.contains("4111111111111111"), json);
+    assertEquals("SELECT * FROM public.orders WHERE id = ?", new JsonObject(json).getString("text"));
+  }
+
+  @Test
+  void timeIsUtcWithMicroseconds() {
+    assertEquals("2026-11-29T03:45:12.123456Z", EventJson.formatTime(Instant.parse("2026-11-29T03:45:12.123456789Z")));
+    assertEquals("2026-11-29T03:45:12.000000Z", EventJson.formatTime(Instant.parse("2026-11-29T03:45:12Z")));
+    SessionEvent e = new SessionEvent("x", EventType.SESSION_ENDED, Instant.parse("2026-01-02T03:04:05.000100Z"),
+        SESSION, Map.of("reason", "r", "durationMs", 1L, "statements", 0L));
+    String json = EventJson.encode(e);
+    assertEquals("2026-01-02T03:04:05.000100Z", new JsonObject(json).getString("time"));
+    EventSchemas.assertValid(json);
+    assertTrue(SessionEvents.ended(SESSION, "r", 1, 0).time().getNano() % 1000 == 0);
+  }
+
+  @Test
+  void aDetailCannotOverrideTheEnvelope() {
+    for (String field : ENVELOPE) {
+      SessionEvent e = SessionEvent.of(EventType.SESSION_ENDED, SESSION, Map.of(field, "forged"));
+      IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> EventJson.encode(e));
+      assertTrue(ex.getMessage().contains(field), ex.getMessage());
+    }
+  }
+
+  @Test
+  void nonJsonDetailValuesAreRefused() {
+    SessionEvent e = SessionEvent.of(EventType.SESSION_ENDED, SESSION, Map.of("reason", new Object()));
+    assertThrows(IllegalArgumentException.class, () -> EventJson.check(e));
+  }
+
+  @Test
+  void schemasRejectWhatTheContractForbids() {
+    JsonObject good = new JsonObject(EventJson.encode(everyFactory().get(2)));
+    assertTrue(EventSchemas.problems("statement.decided", good.encode()).isEmpty());
+    assertFalse(EventSchemas.problems("statement.decided", good.copy().put("token", "x").encode()).isEmpty());
+    assertFalse(EventSchemas.problems("statement.decided", good.copy().put("decision", "maybe").encode()).isEmpty());
+    assertFalse(EventSchemas.problems("statement.decided",
+        good.copy().put("time", "2026-11-29T03:45:12.123Z").encode()).isEmpty());
+    JsonObject noRule = good.copy();
+    noRule.remove("rule");
+    assertFalse(EventSchemas.problems("statement.decided", noRule.encode()).isEmpty());
+    assertFalse(EventSchemas.problems("session.ended", good.encode()).isEmpty());
+  }
+
+  @Test
+  void rowsComeFromTheCommandTag() {
+    assertEquals(3L, SessionEvents.rowsOf("SELECT 3"));
+    assertEquals(1L, SessionEvents.rowsOf("INSERT 0 1"));
+    assertEquals(0L, SessionEvents.rowsOf("UPDATE 0"));
+    assertNull(SessionEvents.rowsOf("CREATE TABLE"));
+    assertNull(SessionEvents.rowsOf("BEGIN"));
+    assertNull(SessionEvents.rowsOf(null));
+    assertEquals(3L, SessionEvents.completed(SESSION, "s-42/1", "SELECT 3", 1, null).details().get("rows"));
+  }
+
+  @Test
+  void kindsAreSortedWhateverTheSetOrder() {
+    Set<StatementKind> kinds = new LinkedHashSet<>(List.of(StatementKind.UPDATE, StatementKind.SELECT));
+    JudgedStatement s = new JudgedStatement("x", "x", kinds, List.of(), List.of(), new Decision.Allow("p", "r", "o"),
+        null);
+    assertEquals(List.of("select", "update"), SessionEvents.decided(SESSION, "s/1", s, "simple").details().get("kinds"));
+  }
+}
