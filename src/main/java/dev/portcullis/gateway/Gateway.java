@@ -1,11 +1,8 @@
 package dev.portcullis.gateway;
 
-import dev.portcullis.config.EventsConfig;
 import dev.portcullis.config.GatewayConfig;
 import dev.portcullis.events.BusEventPublisher;
 import dev.portcullis.events.EventPublisherVerticle;
-import dev.portcullis.events.JournalSink;
-import dev.portcullis.events.TopicRouting;
 import dev.portcullis.forward.PgForwardingVerticle;
 import dev.portcullis.identity.OidcTokenValidator;
 import dev.portcullis.identity.TokenValidator;
@@ -65,9 +62,7 @@ public final class Gateway {
     int cores = Runtime.getRuntime().availableProcessors();
 
     PolicyEngine engine;
-    JournalSink sink;
     try {
-      sink = sinkFor(config.events());
       policyWorker = PolicyEngine.boundedExecutor(Math.max(1, cores), 10_000);
       engine = new PolicyEngine(new PostgresSqlAnalyzer(), policyWorker, 10_000,
           PolicyLoader.loadDirectory(config.policiesDir()));
@@ -77,7 +72,7 @@ public final class Gateway {
     watcher = new PolicyDirectoryWatcher(config.policiesDir(), engine);
     watcher.start(POLICY_POLL_MS);
 
-    return deploy(new EventPublisherVerticle(sink))
+    return deploy(EventPublisherVerticle.forConfig(config.events()))
         .compose(v -> vertx.deployVerticle(() -> new PolicyVerticle(engine), new DeploymentOptions().setInstances(cores)))
         .onSuccess(deployments::add)
         .compose(v -> deploy(new PgForwardingVerticle(config.targets())))
@@ -85,7 +80,7 @@ public final class Gateway {
             : OidcTokenValidator.create(vertx, config.oidc()).map(created -> (TokenValidator) (validator = created)))
         .compose(validated -> vertx.deployVerticle(
             PgTerminationVerticle.instances(config.postgres(), config.gatewayId(), validated,
-                new BusEventPublisher(vertx.eventBus())),
+                new BusEventPublisher(vertx)),
             new DeploymentOptions().setInstances(cores)))
         .onSuccess(deployments::add)
         .map(v -> {
@@ -97,15 +92,6 @@ public final class Gateway {
 
   private Future<Void> deploy(io.vertx.core.Deployable verticle) {
     return vertx.deployVerticle(verticle).onSuccess(deployments::add).mapEmpty();
-  }
-
-  private static JournalSink sinkFor(EventsConfig events) {
-    if (events.sink() == EventsConfig.Sink.KAFKA) {
-      // The Kafka sink is its own issue; refusing beats silently writing audit events somewhere else.
-      throw new IllegalStateException("events.sink: kafka is not available in this version; use journal");
-    }
-    return new JournalSink(events.journalDir(),
-        new TopicRouting(events.kafka() == null ? null : events.kafka().topicPrefix()));
   }
 
   /** Stops listening first, then the rest in reverse order, so no session is accepted that cannot be served. */

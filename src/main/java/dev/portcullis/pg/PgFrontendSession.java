@@ -1,6 +1,6 @@
 package dev.portcullis.pg;
 
-import dev.portcullis.events.EventType;
+import dev.portcullis.events.SessionEvents;
 import dev.portcullis.events.SessionEvent;
 import dev.portcullis.events.SessionInfo;
 import dev.portcullis.forward.UpstreamCancel;
@@ -251,12 +251,8 @@ final class PgFrontendSession {
     relay.start(upstream);
     state = State.READY;
     started = true;
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("clientAddress", String.valueOf(socket.remoteAddress()));
-    details.put("applicationName", parameters.applicationName());
-    details.put("tls", tls);
-    details.put("policies", admission.policies());
-    ctx.events().publish(SessionEvent.of(EventType.SESSION_STARTED, info, details));
+    ctx.events().publish(SessionEvents.started(info, String.valueOf(socket.remoteAddress()),
+        parameters.applicationName(), tls, admission.policies()));
     socket.resume();
     pump();
   }
@@ -301,11 +297,8 @@ final class PgFrontendSession {
       ctx.cancelKeys().remove(cancelKey);
     }
     if (started) {
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("reason", reason);
-      details.put("durationMs", (System.nanoTime() - startNanos) / 1_000_000);
-      details.put("statements", tracker.completedStatements());
-      ctx.events().publish(SessionEvent.of(EventType.SESSION_ENDED, info, details));
+      ctx.events().publish(SessionEvents.ended(info, reason, (System.nanoTime() - startNanos) / 1_000_000,
+          tracker.completedStatements()));
     }
     socket.close();
   }

@@ -1,7 +1,8 @@
 package dev.portcullis.pg;
 
 import dev.portcullis.events.EventPublisher;
-import dev.portcullis.events.EventType;
+import dev.portcullis.events.SessionEvents;
+import dev.portcullis.events.StatementError;
 import dev.portcullis.events.SessionEvent;
 import dev.portcullis.events.SessionInfo;
 import dev.portcullis.pg.codec.BackendFrameDecoder;
@@ -76,29 +77,13 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
       ids.add(id);
       // A statement allowed alone does not run when another one of its message is refused: report what happened.
       Decision d = judgement.allowed() || !s.decision().allowed() ? s.decision() : judgement.overall();
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("statementId", id);
-      details.put("text", s.text());
-      details.put("fingerprint", s.fingerprint());
-      details.put("kinds", s.kinds().stream().map(k -> k.yamlName()).sorted().toList());
-      details.put("tables", s.tables());
-      details.put("functions", s.functions());
-      details.put("decision", decisionName(d));
-      details.put("policy", d.policy());
-      details.put("rule", d.rule());
-      details.put("reason", d.reason());
-      details.put("protocol", protocol);
-      events.publish(SessionEvent.of(EventType.STATEMENT_DECIDED, info, details));
+      JudgedStatement reported = d == s.decision() ? s
+          : new JudgedStatement(s.text(), s.fingerprint(), s.kinds(), s.tables(), s.functions(), d, s.preparedName());
+      events.publish(SessionEvents.decided(info, id, reported, protocol));
     }
     return ids;
   }
 
-  private static String decisionName(Decision d) {
-    if (d instanceof Decision.Allow) {
-      return "allow";
-    }
-    return d instanceof Decision.Review ? "review" : "deny";
-  }
 
   void queryForwarded(List<String> ids) {
     Cycle c = new Cycle();
@@ -188,9 +173,9 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
     switch (type) {
       case MessageTypes.BACKEND_COMMAND_COMPLETE -> {
         String tag = CommandTag.parse(message);
-        complete(tag, CommandTag.rows(tag), null);
+        complete(tag, null);
       }
-      case MessageTypes.BACKEND_EMPTY_QUERY_RESPONSE -> complete("", 0, null);
+      case MessageTypes.BACKEND_EMPTY_QUERY_RESPONSE -> complete("", null);
       case MessageTypes.BACKEND_PORTAL_SUSPENDED -> nextPending();
       case MessageTypes.BACKEND_ERROR_RESPONSE -> {
         return onError(message);
@@ -213,10 +198,7 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
       }
       return error.without('s').encode();
     }
-    Map<String, Object> detail = new LinkedHashMap<>();
-    detail.put("sqlState", error.sqlState());
-    detail.put("message", error.message());
-    complete(null, 0, detail);
+    complete(null, new StatementError(error.sqlState(), error.message()));
     return message;
   }
 
@@ -253,18 +235,13 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
     return head == null ? null : head.completions.pollFirst();
   }
 
-  private void complete(String tag, long rows, Map<String, Object> error) {
+  private void complete(String tag, StatementError error) {
     Pending p = nextPending();
     if (p == null || p.statementId() == null) {
       return;
     }
     completedCount++;
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("statementId", p.statementId());
-    details.put("commandTag", tag);
-    details.put("rows", rows);
-    details.put("durationMs", (System.nanoTime() - p.startNanos()) / 1_000_000.0);
-    details.put("error", error);
-    events.publish(SessionEvent.of(EventType.STATEMENT_COMPLETED, info, details));
+    long durationMs = (System.nanoTime() - p.startNanos()) / 1_000_000;
+    events.publish(SessionEvents.completed(info, p.statementId(), tag, durationMs, error));
   }
 }

@@ -21,7 +21,7 @@ import java.util.TreeSet;
  *       else deny "no rule allows …" (so an approval can never carry along a kind nobody has a rule for);</li>
  *   <li>a matching review rule → review; otherwise allow.</li>
  * </ol>
- * {@code transaction} and {@code show} need no allow rule. {@code explain} and {@code prepare} are wrappers: the
+ * {@code transaction} and {@code show} need no allow rule, nor does SET/RESET of a {@link #HARMLESS_SETTINGS}. {@code explain} and {@code prepare} are wrappers: the
  * statement is judged as the one they wrap, so they need no allow rule of their own (alone, as in DEALLOCATE, they
  * do nothing); deny and review rules that list them still match.
  */
@@ -36,6 +36,14 @@ public final class PolicyEvaluator {
   static final Set<String> PINNED_FUNCTIONS = Set.of("set_config", "pg_catalog.set_config");
   private static final Set<StatementKind> ALLOWED_BY_DEFAULT = EnumSet.of(StatementKind.TRANSACTION,
       StatementKind.SHOW);
+  /**
+   * Session settings that drivers set on their own when they connect (pgjdbc sends {@code SET application_name},
+   * others set time zones, date styles and timeouts) and that change nothing about what a statement may touch: a
+   * SET or RESET of one of these needs no allow rule, like {@code show}. A deny rule listing {@code set} still wins.
+   */
+  static final Set<String> HARMLESS_SETTINGS = Set.of("application_name", "extra_float_digits", "datestyle",
+      "timezone", "intervalstyle", "statement_timeout", "lock_timeout",
+      "idle_in_transaction_session_timeout", "client_min_messages", "bytea_output");
   private static final Set<StatementKind> WRAPPERS = EnumSet.of(StatementKind.EXPLAIN, StatementKind.PREPARE);
 
   private PolicyEvaluator() {}
@@ -73,7 +81,11 @@ public final class PolicyEvaluator {
     Policy.Rule review = null;
     Policy allowPolicy = null;
     Policy.Rule allow = null;
-    for (StatementKind k : needingRule(kinds)) {
+    Set<StatementKind> needing = needingRule(kinds);
+    if (a.setting() != null && HARMLESS_SETTINGS.contains(a.setting())) {
+      needing.remove(StatementKind.SET);
+    }
+    for (StatementKind k : needing) {
       Policy.Rule cover = null;
       Policy coverPolicy = null;
       for (Policy p : policies) {

@@ -29,7 +29,7 @@ record DatabaseState(List<String> facts) {
         facts.add(table + " = " + one(s, "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM "
             + table + " t"));
       }
-      facts.add("relations = " + one(s, "SELECT string_agg(n.nspname || '.' || c.relname || ':' || c.relkind, ',' "
+      facts.add("relations = " + one(s, "SELECT string_agg(n.nspname || '.' || c.relname || ':' || c.relkind::text, ',' "
           + "ORDER BY 1) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
           + "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')"));
       facts.add("columns = " + one(s, "SELECT string_agg(table_name || '.' || column_name || ':' || data_type, ',' "
@@ -39,7 +39,7 @@ record DatabaseState(List<String> facts) {
       facts.add("sequence = " + one(s, "SELECT last_value || ':' || is_called FROM items_id_seq"));
       facts.add("functions = " + one(s, "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
           + "WHERE n.nspname = 'public'"));
-      facts.add("roles = " + one(s, "SELECT string_agg(rolname || ':' || rolsuper, ',' ORDER BY rolname) FROM pg_roles"));
+      facts.add("roles = " + one(s, "SELECT string_agg(rolname || ':' || rolsuper::text, ',' ORDER BY rolname) FROM pg_roles"));
       facts.add("prepared xacts = " + one(s, "SELECT count(*) FROM pg_prepared_xacts"));
     }
     facts.add("copy file exists = " + Files.exists(Path.of("/tmp/portcullis-e2e-items")));
