@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PgFrontendSession {
   private static final Logger LOG = LoggerFactory.getLogger(PgFrontendSession.class);
+  /** Bound on a message before authentication (a PasswordMessage carrying a token of a few KiB). */
+  static final int UNAUTHENTICATED_MAX_MESSAGE_BYTES = 64 * 1024;
 
   /** Where the session is; each state names the bytes it expects next. */
   enum State {
@@ -183,7 +185,8 @@ final class PgFrontendSession {
       throw ErrorReplies.unsupportedProtocol(startup.major(), startup.minor());
     }
     parameters = StartupParameters.filter(startup.parameters());
-    frames.typedMode();
+    // Until the token is accepted, a message is at most a token: unauthenticated peers cannot pin 16 MiB each.
+    frames.typedMode(Math.min(UNAUTHENTICATED_MAX_MESSAGE_BYTES, ctx.config().maxMessageBytes()));
     if (startup.minor() > 0 || !parameters.unsupported().isEmpty()) {
       socket.write(BackendMessages.negotiateProtocolVersion(0, parameters.unsupported()));
     }
@@ -249,6 +252,7 @@ final class PgFrontendSession {
         .appendBuffer(BackendMessages.readyForQuery(MessageTypes.TX_IDLE));
     socket.write(hello);
     relay.start(upstream);
+    frames.typedMode(ctx.config().maxMessageBytes());
     state = State.READY;
     started = true;
     ctx.events().publish(SessionEvents.started(info, String.valueOf(socket.remoteAddress()),

@@ -16,7 +16,7 @@ import io.vertx.core.buffer.Buffer;
  * writes into a region it has handed out.
  */
 public final class FrontendFrameDecoder {
-  private final int maxMessageBytes;
+  private int maxMessageBytes;
   private boolean startupMode = true;
   private Buffer buf;
   private int pos;
@@ -27,8 +27,10 @@ public final class FrontendFrameDecoder {
     this.maxMessageBytes = maxMessageBytes;
   }
 
-  public void typedMode() {
+  /** Switches to typed messages of at most {@code maxMessageBytes} (a smaller bound before authentication). */
+  public void typedMode(int maxMessageBytes) {
     startupMode = false;
+    this.maxMessageBytes = maxMessageBytes;
   }
 
   /** Bytes received and not yet returned as a frame. */

@@ -17,7 +17,7 @@ class FrontendFrameDecoderTest {
     Buffer stream = Buffer.buffer().appendBuffer(query("select 1")).appendBuffer(query("select 22"));
     for (int cut = 0; cut <= stream.length(); cut++) {
       FrontendFrameDecoder decoder = new FrontendFrameDecoder(1024);
-      decoder.typedMode();
+      decoder.typedMode(1024);
       decoder.feed(stream.getBuffer(0, cut));
       int seen = 0;
       for (FrontendFrame f; (f = decoder.next()) != null; ) {
@@ -40,7 +40,7 @@ class FrontendFrameDecoderTest {
     String sql = "select '" + "x".repeat(100_000) + "'";
     Buffer whole = query(sql);
     FrontendFrameDecoder decoder = new FrontendFrameDecoder(1 << 20);
-    decoder.typedMode();
+    decoder.typedMode(1 << 20);
     FrontendFrame frame = null;
     for (int i = 0; i < whole.length(); i += 1000) {
       decoder.feed(whole.getBuffer(i, Math.min(whole.length(), i + 1000)));
@@ -55,7 +55,7 @@ class FrontendFrameDecoderTest {
   @Test
   void refusesOversizedBeforeBufferingTheBody() {
     FrontendFrameDecoder decoder = new FrontendFrameDecoder(100);
-    decoder.typedMode();
+    decoder.typedMode(100);
     decoder.feed(Buffer.buffer().appendByte((byte) 'Q').appendInt(101));
     PgProtocolException e = assertThrows(PgProtocolException.class, decoder::next);
     assertEquals("54000", e.sqlState());
@@ -64,11 +64,11 @@ class FrontendFrameDecoderTest {
   @Test
   void refusesShortLengthAndUnknownType() {
     FrontendFrameDecoder decoder = new FrontendFrameDecoder(100);
-    decoder.typedMode();
+    decoder.typedMode(100);
     decoder.feed(Buffer.buffer().appendByte((byte) 'Q').appendInt(3));
     assertEquals("08P01", assertThrows(PgProtocolException.class, decoder::next).sqlState());
     FrontendFrameDecoder unknown = new FrontendFrameDecoder(100);
-    unknown.typedMode();
+    unknown.typedMode(100);
     unknown.feed(Buffer.buffer().appendByte((byte) 'y').appendInt(4));
     assertEquals("08P01", assertThrows(PgProtocolException.class, unknown::next).sqlState());
   }
@@ -91,7 +91,7 @@ class FrontendFrameDecoderTest {
     Buffer bad = Buffer.buffer().appendByte((byte) 'Q').appendInt(4 + 3).appendByte((byte) 0xC3)
         .appendByte((byte) 0x28).appendByte((byte) 0);
     FrontendFrameDecoder decoder = new FrontendFrameDecoder(100);
-    decoder.typedMode();
+    decoder.typedMode(100);
     decoder.feed(bad);
     FrontendFrame f = decoder.next();
     assertEquals("22021", assertThrows(PgProtocolException.class, () -> QueryMessage.parse(f)).sqlState());

@@ -35,7 +35,10 @@ final class GatewayFixture implements AutoCloseable {
   final PostgresListenConfig config;
   final int port;
 
-  /** SCAFFOLDING until the identity helper's OidcTokenValidator is merged. */
+  /**
+   * Fixed-token validator (fast, and able to issue a 1.5 s identity for the expiry test). The real
+   * OidcTokenValidator with mock-oauth2-server is exercised by {@link RealClientsTest}.
+   */
   static final TokenValidator VALIDATOR = token -> {
     if (TOKEN.equals(token)) {
       return Future.succeededFuture(new Identity("ci-bot", List.of("ai-agents"), "test-issuer",
