@@ -68,7 +68,7 @@ class PgjdbcThroughGatewayTest {
     assertEquals(true, started.details().get("tls"));
     assertEquals(List.of(TestPolicy.POLICY), started.details().get("policies"));
     assertTrue(gw.events("statement.decided").stream().anyMatch(e -> "select 41 + 1".equals(e.details().get("text"))
-        && "extended".equals(e.details().get("protocol")) && "allow".equals(e.details().get("decision"))));
+        && "extended".equals(e.details().get("queryProtocol")) && "allow".equals(e.details().get("decision"))));
     String sessionId = started.session().sessionId();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     SessionEvent ended = null;

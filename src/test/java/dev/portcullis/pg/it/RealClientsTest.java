@@ -84,7 +84,7 @@ class RealClientsTest {
     Run run = psql("sslmode=require", "select 1; select 'two'", Map.of());
     assertEquals(0, run.exit(), run.err());
     assertEquals("1\ntwo\n", run.out());
-    assertTrue(gw.events("statement.decided").stream().anyMatch(e -> "simple".equals(e.details().get("protocol"))
+    assertTrue(gw.events("statement.decided").stream().anyMatch(e -> "simple".equals(e.details().get("queryProtocol"))
         && "select 'two'".equals(e.details().get("text"))));
   }
 
