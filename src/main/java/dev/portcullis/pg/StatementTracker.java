@@ -196,7 +196,8 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
       if (head != null) {
         head.sawRefusal = true;
       }
-      return error.without('s').encode();
+      // The server's CONTEXT line names our DO block; the client only needs the policy's message.
+      return error.without('s').without('W').encode();
     }
     complete(null, new StatementError(error.sqlState(), error.message()));
     return message;
