@@ -2,6 +2,9 @@ package dev.portcullis.forward;
 
 import dev.portcullis.config.TargetConfig;
 import dev.portcullis.gateway.Addresses;
+import dev.portcullis.gateway.LoopAffinity;
+import java.util.ArrayList;
+import java.util.List;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -33,6 +36,7 @@ public final class PgForwardingVerticle extends VerticleBase {
   private final Function<String, TargetConfig> targets;
   private final ForwarderOptions options;
   private final RelayCounters counters;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private PgForwarder forwarder;
 
   public PgForwardingVerticle(Map<String, TargetConfig> targets) {
@@ -54,14 +58,16 @@ public final class PgForwardingVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     forwarder = new PgForwarder(vertx, targets, options, counters);
-    MessageConsumer<UpstreamOpen> open = vertx.eventBus().consumer(Addresses.FORWARD_PG_OPEN, this::open);
-    MessageConsumer<UpstreamCancel> cancel = vertx.eventBus().consumer(Addresses.FORWARD_PG_CANCEL, this::cancel);
-    return Future.all(open.completion(), cancel.completion());
+    // Loop-local too: the instance that opens a session owns its upstream socket, so a session opened by the
+    // client's own event loop relays its frames without crossing threads (see LoopAffinity).
+    return Future.all(
+        LoopAffinity.<UpstreamOpen>consumer(vertx, Addresses.FORWARD_PG_OPEN, this::open, consumers),
+        LoopAffinity.<UpstreamCancel>consumer(vertx, Addresses.FORWARD_PG_CANCEL, this::cancel, consumers));
   }
 
   @Override
   public Future<?> stop() {
-    return forwarder.close();
+    return LoopAffinity.unregister(consumers).eventually(() -> forwarder.close());
   }
 
   private void open(Message<UpstreamOpen> message) {

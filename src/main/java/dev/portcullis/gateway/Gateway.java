@@ -3,7 +3,9 @@ package dev.portcullis.gateway;
 import dev.portcullis.config.GatewayConfig;
 import dev.portcullis.events.BusEventPublisher;
 import dev.portcullis.events.EventPublisherVerticle;
+import dev.portcullis.forward.ForwarderOptions;
 import dev.portcullis.forward.PgForwardingVerticle;
+import dev.portcullis.forward.RelayCounters;
 import dev.portcullis.identity.OidcTokenValidator;
 import dev.portcullis.identity.TokenValidator;
 import dev.portcullis.pg.PgTerminationVerticle;
@@ -15,6 +17,7 @@ import dev.portcullis.policy.sql.PostgresSqlAnalyzer;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -60,6 +63,8 @@ public final class Gateway {
   private Future<Gateway> deploy(GatewayConfig config, TokenValidator tokens) {
     Codecs.register(vertx);
     int cores = Runtime.getRuntime().availableProcessors();
+    int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    RelayCounters counters = new RelayCounters();
 
     PolicyEngine engine;
     try {
@@ -73,9 +78,13 @@ public final class Gateway {
     watcher.start(POLICY_POLL_MS);
 
     return deploy(EventPublisherVerticle.forConfig(config.events()))
-        .compose(v -> vertx.deployVerticle(() -> new PolicyVerticle(engine), new DeploymentOptions().setInstances(cores)))
+        // One policy and one forwarding instance per event loop (a deployment of that many instances takes each
+        // loop once), so every session finds both on its own loop: see LoopAffinity.
+        .compose(v -> vertx.deployVerticle(() -> new PolicyVerticle(engine), new DeploymentOptions().setInstances(loops)))
         .onSuccess(deployments::add)
-        .compose(v -> deploy(new PgForwardingVerticle(config.targets())))
+        .compose(v -> vertx.deployVerticle(() -> new PgForwardingVerticle(config.targets()::get,
+            ForwarderOptions.defaults(), counters), new DeploymentOptions().setInstances(loops)))
+        .onSuccess(deployments::add)
         .compose(v -> tokens != null ? Future.succeededFuture(tokens)
             : OidcTokenValidator.create(vertx, config.oidc()).map(created -> (TokenValidator) (validator = created)))
         .compose(validated -> vertx.deployVerticle(

@@ -2,6 +2,7 @@ package dev.portcullis.pg;
 
 import dev.portcullis.forward.FrameHeaders;
 import dev.portcullis.gateway.Addresses;
+import dev.portcullis.gateway.LoopAffinity;
 import dev.portcullis.identity.Identity;
 import dev.portcullis.pg.codec.BackendFrameDecoder;
 import dev.portcullis.pg.codec.FrontendFrame;
@@ -219,7 +220,7 @@ final class MessageRelay {
     judging = true;
     flush(); // the server works on what came before while the policy decides
     JudgeRequest request = new JudgeRequest(sessionId, identity, target, sql, statements.prepared());
-    return vertx.eventBus().<Judgement>request(Addresses.POLICY_JUDGE, request).map(Message::body);
+    return vertx.eventBus().<Judgement>request(LoopAffinity.address(vertx, Addresses.POLICY_JUDGE), request).map(Message::body);
   }
 
   private void resume() {

@@ -7,6 +7,7 @@ import dev.portcullis.forward.UpstreamCancel;
 import dev.portcullis.forward.UpstreamOpen;
 import dev.portcullis.forward.UpstreamOpened;
 import dev.portcullis.gateway.Addresses;
+import dev.portcullis.gateway.LoopAffinity;
 import dev.portcullis.identity.Identity;
 import dev.portcullis.pg.codec.BackendMessages;
 import dev.portcullis.pg.codec.CancelRequest;
@@ -174,7 +175,7 @@ final class PgFrontendSession {
   private void onCancel(CancelRequest request) {
     CancelKeys.Backend backend = ctx.cancelKeys().lookup(request.processId(), request.secretKey());
     if (backend != null) {
-      vertx.eventBus().send(Addresses.FORWARD_PG_CANCEL,
+      vertx.eventBus().send(LoopAffinity.address(vertx, Addresses.FORWARD_PG_CANCEL),
           new UpstreamCancel(backend.target(), backend.processId(), backend.secretKey()));
     }
     close("cancel request"); // PostgreSQL never answers a CancelRequest
@@ -213,7 +214,7 @@ final class PgFrontendSession {
 
   private Future<Admission> admit(Identity identity) {
     info = new SessionInfo(sessionId, ctx.gatewayId(), identity, parameters.target(), "postgres");
-    return vertx.eventBus().<Admission>request(Addresses.POLICY_ADMIT, new AdmitRequest(identity, parameters.target()))
+    return vertx.eventBus().<Admission>request(LoopAffinity.address(vertx, Addresses.POLICY_ADMIT), new AdmitRequest(identity, parameters.target()))
         .map(Message::body)
         .compose(admission -> admission.admitted()
             ? Future.succeededFuture(admission)
@@ -231,7 +232,7 @@ final class PgFrontendSession {
     String toClient = "portcullis.pg.session." + sessionId + ".to-client";
     fromBackend = vertx.eventBus().consumer(toClient, relay::onBackend);
     return fromBackend.completion()
-        .compose(v -> vertx.eventBus().<UpstreamOpened>request(Addresses.FORWARD_PG_OPEN,
+        .compose(v -> vertx.eventBus().<UpstreamOpened>request(LoopAffinity.address(vertx, Addresses.FORWARD_PG_OPEN),
             new UpstreamOpen(sessionId, parameters.target(), parameters.passed(), toClient)))
         .map(Message::body);
   }

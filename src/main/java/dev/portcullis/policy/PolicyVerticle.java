@@ -1,6 +1,7 @@
 package dev.portcullis.policy;
 
 import dev.portcullis.gateway.Addresses;
+import dev.portcullis.gateway.LoopAffinity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -18,6 +19,8 @@ public final class PolicyVerticle extends VerticleBase {
   private final PolicyEngine engine;
   private final PolicyDirectoryWatcher watcher;
 
+  private final java.util.List<io.vertx.core.eventbus.MessageConsumer<?>> consumers = new java.util.ArrayList<>();
+
   public PolicyVerticle(PolicyEngine engine) {
     this(engine, null);
   }
@@ -33,9 +36,10 @@ public final class PolicyVerticle extends VerticleBase {
     if (watcher != null) {
       watcher.start(PolicyDirectoryWatcher.DEFAULT_INTERVAL_MILLIS);
     }
-    var judge = vertx.eventBus().<JudgeRequest>consumer(Addresses.POLICY_JUDGE, this::judge);
-    var admit = vertx.eventBus().<AdmitRequest>consumer(Addresses.POLICY_ADMIT, this::admit);
-    return Future.all(judge.completion(), admit.completion());
+    // Loop-local too, so a cached decision is answered without waking another thread (see LoopAffinity).
+    return Future.all(
+        LoopAffinity.<JudgeRequest>consumer(vertx, Addresses.POLICY_JUDGE, this::judge, consumers),
+        LoopAffinity.<AdmitRequest>consumer(vertx, Addresses.POLICY_ADMIT, this::admit, consumers));
   }
 
   @Override
@@ -43,7 +47,7 @@ public final class PolicyVerticle extends VerticleBase {
     if (watcher != null) {
       watcher.close();
     }
-    return Future.succeededFuture();
+    return LoopAffinity.unregister(consumers);
   }
 
   private void judge(Message<JudgeRequest> message) {
