@@ -1,7 +1,6 @@
 package dev.portcullis.pg;
 
 import dev.portcullis.events.SessionEvents;
-import dev.portcullis.events.SessionEvent;
 import dev.portcullis.events.SessionInfo;
 import dev.portcullis.forward.UpstreamCancel;
 import dev.portcullis.forward.UpstreamOpen;
@@ -25,7 +24,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.net.NetSocket;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;

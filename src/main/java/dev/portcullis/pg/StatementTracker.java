@@ -3,7 +3,6 @@ package dev.portcullis.pg;
 import dev.portcullis.events.EventPublisher;
 import dev.portcullis.events.SessionEvents;
 import dev.portcullis.events.StatementError;
-import dev.portcullis.events.SessionEvent;
 import dev.portcullis.events.SessionInfo;
 import dev.portcullis.pg.codec.BackendFrameDecoder;
 import dev.portcullis.pg.codec.CommandTag;
@@ -16,7 +15,6 @@ import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 

@@ -10,16 +10,4 @@ public final class CommandTag {
     return new CStrings.Reader(message, 5).next("command tag");
   }
 
-  /** Rows affected or returned: the tag's last word when it is a number (SELECT, INSERT, UPDATE, COPY…), else 0. */
-  public static long rows(String tag) {
-    int space = tag.lastIndexOf(' ');
-    if (space < 0) {
-      return 0;
-    }
-    try {
-      return Long.parseLong(tag.substring(space + 1));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
 }

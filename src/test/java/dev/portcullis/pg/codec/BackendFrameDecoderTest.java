@@ -62,14 +62,6 @@ class BackendFrameDecoderTest {
   }
 
   @Test
-  void commandTagRows() {
-    assertEquals(5, CommandTag.rows("INSERT 0 5"));
-    assertEquals(3, CommandTag.rows("SELECT 3"));
-    assertEquals(0, CommandTag.rows("BEGIN"));
-    assertEquals(0, CommandTag.rows("CREATE TABLE"));
-  }
-
-  @Test
   void errorResponseRoundTrip() {
     ErrorResponse e = ErrorResponse.of("ERROR", "42501", "no", "detail").without('V');
     ErrorResponse back = ErrorResponse.parse(e.encode());
