@@ -1,12 +1,6 @@
 package dev.portcullis.policy.sql;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -18,7 +12,7 @@ import java.util.Set;
 final class RelationNames {
   /** NAMEDATALEN - 1: the server truncates longer identifiers, so we must too or two spellings of one name differ. */
   private static final int MAX_IDENTIFIER_BYTES = 63;
-  private static final Set<String> PG_CATALOG = load();
+  private static final Set<String> PG_CATALOG = NameList.load("pg_catalog_relations.txt");
 
   private RelationNames() {}
 
@@ -75,22 +69,4 @@ final class RelationNames {
     return new String(bytes, 0, len, StandardCharsets.UTF_8);
   }
 
-  private static Set<String> load() {
-    Set<String> names = new HashSet<>();
-    try (InputStream in = RelationNames.class.getResourceAsStream("pg_catalog_relations.txt")) {
-      if (in == null) {
-        throw new IllegalStateException("pg_catalog_relations.txt missing from the classpath");
-      }
-      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        line = line.strip();
-        if (!line.isEmpty() && !line.startsWith("#")) {
-          names.add(line);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return Set.copyOf(names);
-  }
 }

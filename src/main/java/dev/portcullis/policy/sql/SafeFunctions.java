@@ -1,12 +1,5 @@
 package dev.portcullis.policy.sql;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -19,7 +12,7 @@ import java.util.Set;
  * business; this class only answers for the built-ins. Unknown names — user functions included — are not safe.
  */
 public final class SafeFunctions {
-  private static final Set<String> SAFE = load();
+  private static final Set<String> SAFE = NameList.load("safe_functions.txt");
 
   private SafeFunctions() {}
 
@@ -36,22 +29,4 @@ public final class SafeFunctions {
     return name.indexOf('.') < 0 && SAFE.contains(name);
   }
 
-  private static Set<String> load() {
-    Set<String> names = new HashSet<>();
-    try (InputStream in = SafeFunctions.class.getResourceAsStream("safe_functions.txt")) {
-      if (in == null) {
-        throw new IllegalStateException("safe_functions.txt missing from the classpath");
-      }
-      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        line = line.strip();
-        if (!line.isEmpty() && !line.startsWith("#")) {
-          names.add(line);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return Set.copyOf(names);
-  }
 }
