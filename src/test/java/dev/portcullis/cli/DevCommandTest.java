@@ -1,0 +1,94 @@
+package dev.portcullis.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's first command, as a new user runs it: {@code portcullis dev} in its own process, a token from
+ * {@code portcullis token}, and psql through the gateway — then a clean stop that also stops its PostgreSQL.
+ */
+class DevCommandTest {
+  @Test
+  void devGatewayServesPsqlWithTheSamplePoliciesAndStopsCleanly() throws Exception {
+    Path data = Files.createTempDirectory("portcullis-dev");
+    // The cluster runs as 'postgres' when we are root: it must be able to enter the directory.
+    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+    int port = freePort();
+    int issuerPort = freePort();
+    int postgresPort = freePort();
+    Process dev = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "dev", "--data", data.toString(),
+        "--port", "" + port, "--issuer-port", "" + issuerPort, "--postgres-port", "" + postgresPort)
+        .redirectErrorStream(true).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8));
+      StringBuilder seen = new StringBuilder();
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        seen.append(line).append('\n');
+        if (line.contains(DevCommand.READY)) {
+          break;
+        }
+      }
+      assertTrue(seen.toString().contains(DevCommand.READY), seen::toString);
+      assertTrue(seen.toString().contains("psql \"host=127.0.0.1 port=" + port + " dbname=orders"), seen::toString);
+
+      String token = mintToken(issuerPort);
+      String conn = "host=127.0.0.1 port=" + port + " dbname=orders user=ci-bot sslmode=require";
+      Run read = psql(token, conn, "SELECT name FROM customers ORDER BY id");
+      assertEquals(0, read.exit(), read.output());
+      assertEquals("Ada\nLinus", read.output().strip());
+      Run secret = psql(token, conn, "SELECT * FROM secrets");
+      assertEquals(1, secret.exit(), secret.output());
+      assertTrue(secret.output().contains("denied by rule 'no-secrets' of policy 'agents-read-public'"),
+          secret.output());
+      assertTrue(Files.readString(data.resolve("journal/portcullis.sessions.jsonl")).contains("\"ci-bot\""));
+    } finally {
+      dev.destroy(); // SIGTERM: the shutdown hook stops the gateway and its PostgreSQL
+      assertTrue(dev.waitFor(60, TimeUnit.SECONDS), "dev did not stop");
+    }
+    assertTrue(!Files.exists(data.resolve("pgdata/postmaster.pid")), "PostgreSQL was left running");
+  }
+
+  private static String mintToken(int issuerPort) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, Main.run("token", "--issuer", "http://127.0.0.1:" + issuerPort, "--subject", "ci-bot",
+          "--groups", "ai-agents"));
+    } finally {
+      System.setOut(old);
+    }
+    return buffer.toString(StandardCharsets.UTF_8).strip();
+  }
+
+  record Run(int exit, String output) {}
+
+  private static Run psql(String token, String conn, String sql) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(List.of("psql", "-X", "-A", "-t", "-c", sql, conn)).redirectErrorStream(true);
+    pb.environment().put("PGPASSWORD", token);
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    return new Run(p.exitValue(), output);
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
