@@ -38,6 +38,7 @@ final class EventPump {
   private volatile int queued;
   private Promise<Void> drained;
   private boolean stopped;
+  private boolean lingering;
 
   EventPump(EventSink sink, PublisherSettings settings, Timer timer) {
     this.sink = sink;
@@ -64,10 +65,25 @@ final class EventPump {
     }
     queue.add(event);
     updateQueued();
-    if (inFlight == null) {
-      next();
+    if (inFlight == null && (!lingering || queue.size() >= settings.maxBatch())) {
+      startBatch();
     }
     return true;
+  }
+
+  /** Nothing in flight: write now when a batch is full (or linger is off), else let the batch fill a moment. */
+  private void startBatch() {
+    if (settings.lingerMs() == 0 || queue.size() >= settings.maxBatch() || drained != null) {
+      next();
+      return;
+    }
+    lingering = true;
+    timer.schedule(settings.lingerMs(), () -> {
+      lingering = false;
+      if (inFlight == null) {
+        next();
+      }
+    });
   }
 
   /** Completes once every event offered so far has been written (at once when nothing is pending). */
@@ -77,6 +93,9 @@ final class EventPump {
     }
     if (drained == null) {
       drained = Promise.promise();
+    }
+    if (inFlight == null) {
+      next(); // a lingering batch goes now
     }
     return drained.future();
   }

@@ -70,6 +70,33 @@ class EventPumpTest {
   }
 
   @Test
+  void lingerGathersEventsIntoOneWriteAndDrainDoesNotWaitForIt() {
+    ScriptedSink sink = new ScriptedSink(0);
+    EventPump pump = new EventPump(sink, new PublisherSettings(100, 3, 10, 25, 1000, 5), timer);
+    assertTrue(pump.offer(event(0)));
+    assertTrue(pump.offer(event(1)));
+    assertEquals(0, sink.attempts.size(), "the first event waits for company");
+    assertEquals(List.of(5L), delays);
+    timers.poll().run();
+    assertEquals(List.of(List.of(event(0), event(1))), sink.attempts, "one write for the lingering batch");
+    sink.finishOne();
+
+    assertTrue(pump.offer(event(2)));
+    assertEquals(1, sink.attempts.size());
+    Future<Void> drained = pump.drain();
+    assertEquals(List.of(event(2)), sink.attempts.get(1), "drain writes a lingering batch at once");
+    sink.finishOne();
+    assertTrue(drained.succeeded());
+    timers.poll().run(); // the linger timer firing late finds nothing to do
+    assertEquals(2, sink.attempts.size());
+
+    for (int i = 3; i < 6; i++) {
+      assertTrue(pump.offer(event(i)));
+    }
+    assertEquals(List.of(event(3), event(4), event(5)), sink.attempts.get(2), "a full batch does not linger");
+  }
+
+  @Test
   void aFailedBatchIsRetriedWithBackoffWithoutLossOrReordering() {
     ScriptedSink sink = new ScriptedSink(2);
     EventPump pump = new EventPump(sink, new PublisherSettings(100, 3, 10, 25, 1000), timer);
@@ -171,7 +198,7 @@ class EventPumpTest {
         return Future.succeededFuture();
       }
     };
-    EventPump pump = new EventPump(throwing, PublisherSettings.defaults(), timer);
+    EventPump pump = new EventPump(throwing, new PublisherSettings(100_000, 500, 100, 5_000, 10_000), timer);
     pump.offer(event(0));
     timers.poll().run();
     assertEquals(new PublisherStats(1, 0, 0, 1, 0), pump.stats());
