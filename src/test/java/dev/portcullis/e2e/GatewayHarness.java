@@ -1,5 +1,8 @@
 package dev.portcullis.e2e;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.portcullis.config.EventsConfig;
 import dev.portcullis.config.GatewayConfig;
 import dev.portcullis.config.OidcConfig;
@@ -24,6 +27,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole gateway, as `serve` runs it, in front of the real test PostgreSQL, with a real OIDC issuer
@@ -47,9 +51,12 @@ public final class GatewayHarness {
   public final int port;
   public final Path journalDir;
   public final Path policiesDir;
+  /** Every log event of the test JVM from before the gateway started: to prove no secret is ever logged. */
+  public final ListAppender<ILoggingEvent> logs;
 
   private GatewayHarness(LocalPostgres postgres, MockOAuth2Server issuer, Vertx vertx, Gateway gateway, int port,
-      Path journalDir, Path policiesDir) {
+      Path journalDir, Path policiesDir, ListAppender<ILoggingEvent> logs) {
+    this.logs = logs;
     this.postgres = postgres;
     this.issuer = issuer;
     this.vertx = vertx;
@@ -68,6 +75,9 @@ public final class GatewayHarness {
   }
 
   private static GatewayHarness start() throws Exception {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(logs);
     LocalPostgres postgres = LocalPostgres.get();
     createDatabase(postgres);
     MockOAuth2Server issuer = new MockOAuth2Server();
@@ -87,7 +97,21 @@ public final class GatewayHarness {
         Map.of(TARGET, target), policies, new EventsConfig(EventsConfig.Sink.JOURNAL, journal, null));
     Vertx vertx = Vertx.vertx();
     Gateway gateway = await(Gateway.start(vertx, config));
-    return new GatewayHarness(postgres, issuer, vertx, gateway, port, journal, policies);
+    return new GatewayHarness(postgres, issuer, vertx, gateway, port, journal, policies, logs);
+  }
+
+  /** Everything logged so far, formatted with arguments, as one text. */
+  public String loggedText() {
+    StringBuilder all = new StringBuilder();
+    synchronized (logs.list) {
+      for (ILoggingEvent e : logs.list) {
+        all.append(e.getFormattedMessage()).append('\n');
+        if (e.getThrowableProxy() != null) {
+          all.append(e.getThrowableProxy().getMessage()).append('\n');
+        }
+      }
+    }
+    return all.toString();
   }
 
   /** A fresh token for {@code subject} in {@code groups}, signed by the test issuer. */

@@ -108,7 +108,7 @@ class RealClientsEndToEndTest {
       s.execute("SELECT name FROM items WHERE id = 1");
       assertThrows(SQLException.class, () -> s.execute("SELECT note FROM secrets"));
     }
-    List<JsonObject> mine = awaitEvents("audited-agent", 5);
+    List<JsonObject> mine = awaitSessionEnd("audited-agent");
     List<String> types = mine.stream().map(e -> e.getString("type")).toList();
     assertTrue(types.containsAll(List.of("session.started", "statement.decided", "statement.completed")), types::toString);
     JsonObject refused = mine.stream()
@@ -122,21 +122,25 @@ class RealClientsEndToEndTest {
     assertFalse(journal.contains(backendPassword), "backend password in the journal");
     assertFalse(journal.contains(token), "token in the journal");
     assertFalse(journal.contains(token.substring(token.lastIndexOf('.') + 1)), "token signature in the journal");
+    String logged = harness.loggedText();
+    assertFalse(logged.isEmpty(), "the log capture works");
+    assertFalse(logged.contains(backendPassword), "backend password in the logs");
+    assertFalse(logged.contains(token.substring(token.lastIndexOf('.') + 1)), "token in the logs");
   }
 
-  /** Waits (bounded) until the journal holds at least {@code n} events of the subject; the writer is async. */
-  private static List<JsonObject> awaitEvents(String subject, int n) throws Exception {
+  /** Waits (bounded) until the journal holds the subject's session.ended; the writer is asynchronous. */
+  private static List<JsonObject> awaitSessionEnd(String subject) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     List<JsonObject> found = List.of();
     while (System.nanoTime() < deadline) {
       found = readJournal().lines().map(JsonObject::new)
           .filter(e -> subject.equals(e.getJsonObject("identity").getString("subject"))).toList();
-      if (found.size() >= n) {
+      if (found.stream().anyMatch(e -> "session.ended".equals(e.getString("type")))) {
         return found;
       }
       TimeUnit.MILLISECONDS.sleep(20); // polling a file: there is no event to await across the fsync
     }
-    throw new AssertionError("expected " + n + " events for " + subject + ", found " + found);
+    throw new AssertionError("no session.ended for " + subject + " in " + found);
   }
 
   private static String readJournal() throws IOException {
