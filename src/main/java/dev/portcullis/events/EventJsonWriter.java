@@ -172,17 +172,30 @@ final class EventJsonWriter {
    */
   static void string(StringBuilder out, String s) {
     out.append('"');
-    int start = 0;
     int len = s.length();
-    for (int i = 0; i < len; i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == '"' || c == '\\') {
-        out.append(s, start, i);
-        escape(out, c);
-        start = i + 1;
-      }
+    int i = 0;
+    while (i < len && !needsEscape(s.charAt(i))) {
+      i++;
     }
-    out.append(s, start, len).append('"');
+    if (i == len) {
+      out.append(s); // the usual case: one bulk copy
+    } else {
+      int start = 0;
+      for (; i < len; i++) {
+        char c = s.charAt(i);
+        if (needsEscape(c)) {
+          out.append(s, start, i);
+          escape(out, c);
+          start = i + 1;
+        }
+      }
+      out.append(s, start, len);
+    }
+    out.append('"');
+  }
+
+  private static boolean needsEscape(char c) {
+    return c < 0x20 || c == '"' || c == '\\';
   }
 
   private static void escape(StringBuilder out, char c) {
@@ -208,6 +221,34 @@ final class EventJsonWriter {
       TIME.formatTo(t, out);
       return;
     }
+    // Event times advance a second at a time and a session's expiresAt stays put: two one-entry caches of the
+    // text up to the fraction spare the date arithmetic for most times. Entries are immutable records, so
+    // threads racing on a slot only ever read a whole, correct entry (at worst they recompute).
+    SecondText cached = latest;
+    if (cached.second != second) {
+      cached = other;
+      if (cached.second != second) {
+        cached = new SecondText(second, untilFraction(second));
+        if (second > latest.second) {
+          latest = cached;
+        } else {
+          other = cached;
+        }
+      }
+    }
+    out.append(cached.text);
+    digits(out, t.getNano() / 1000, 6);
+    out.append('Z');
+  }
+
+  private record SecondText(long second, String text) {}
+
+  private static volatile SecondText latest = new SecondText(Long.MIN_VALUE, "");
+  private static volatile SecondText other = new SecondText(Long.MIN_VALUE, "");
+
+  /** {@code 2026-11-29T03:45:12.} for a second between years 0000 and 9999. */
+  private static String untilFraction(long second) {
+    StringBuilder out = new StringBuilder(20);
     long days = Math.floorDiv(second, 86_400L);
     int secondOfDay = (int) Math.floorMod(second, 86_400L);
     // Days since 1970-01-01 to a proleptic Gregorian date, counting in 400-year eras that start on March 1st.
@@ -232,22 +273,16 @@ final class EventJsonWriter {
     out.append(':');
     digits(out, secondOfDay % 60, 2);
     out.append('.');
-    digits(out, t.getNano() / 1000, 6);
-    out.append('Z');
+    return out.toString();
   }
 
   /** {@code value} (non-negative, at most {@code width} digits) zero-padded to {@code width} digits. */
   private static void digits(StringBuilder out, int value, int width) {
-    for (int div = pow10(width - 1); div > 0; div /= 10) {
-      out.append((char) ('0' + value / div % 10));
+    int end = out.length() + width;
+    out.setLength(end);
+    for (int i = end - 1; i >= end - width; i--) {
+      out.setCharAt(i, (char) ('0' + value % 10));
+      value /= 10;
     }
-  }
-
-  private static int pow10(int n) {
-    int p = 1;
-    for (int i = 0; i < n; i++) {
-      p *= 10;
-    }
-    return p;
   }
 }
