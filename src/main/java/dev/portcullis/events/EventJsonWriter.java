@@ -27,6 +27,12 @@ final class EventJsonWriter {
   private static final long MIN_FAST_SECOND = -62167219200L; // 0000-01-01T00:00:00Z
   private static final long MAX_FAST_SECOND = 253402300799L; // 9999-12-31T23:59:59Z
 
+  /** The text of one epoch second up to its fraction, {@code 2026-11-29T03:45:12.}. */
+  private record SecondText(long second, String text) {}
+
+  private static volatile SecondText latest = new SecondText(Long.MIN_VALUE, "");
+  private static volatile SecondText other = new SecondText(Long.MIN_VALUE, "");
+
   private EventJsonWriter() {}
 
   /** Appends the event's JSON (no newline); on failure {@code out} is truncated back to its previous length. */
@@ -240,11 +246,6 @@ final class EventJsonWriter {
     digits(out, t.getNano() / 1000, 6);
     out.append('Z');
   }
-
-  private record SecondText(long second, String text) {}
-
-  private static volatile SecondText latest = new SecondText(Long.MIN_VALUE, "");
-  private static volatile SecondText other = new SecondText(Long.MIN_VALUE, "");
 
   /** {@code 2026-11-29T03:45:12.} for a second between years 0000 and 9999. */
   private static String untilFraction(long second) {
