@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class JournalFiles implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalFiles.class);
   private static final int MAX_KEPT_CHARS = 4 * 1024 * 1024;
+  private static final int MAX_REMEMBERED_TYPES = 64;
   private static final DateTimeFormatter ROTATED =
       DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -49,6 +50,7 @@ final class JournalFiles implements AutoCloseable {
   private final Map<String, FileChannel> open = new HashMap<>();
   // One reusable line buffer per topic (a batch's lines, in order), so encoding allocates little per event.
   private final Map<String, StringBuilder> byTopic = new LinkedHashMap<>();
+  private final Map<String, StringBuilder> byType = new HashMap<>();
   private long lastSync;
   private boolean dirty;
   private boolean closed;
@@ -81,8 +83,7 @@ final class JournalFiles implements AutoCloseable {
       lines.setLength(0);
     }
     for (SessionEvent event : batch) {
-      StringBuilder lines =
-          byTopic.computeIfAbsent(routing.topicFor(event.type()), t -> new StringBuilder(64 * 1024));
+      StringBuilder lines = linesFor(event.type());
       try {
         EventJson.encodeTo(lines, event); // leaves the builder as it was when it fails
       } catch (RuntimeException e) {
@@ -100,7 +101,8 @@ final class JournalFiles implements AutoCloseable {
       }
       byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
       if (lines.capacity() > MAX_KEPT_CHARS) {
-        e.setValue(new StringBuilder(64 * 1024)); // one huge batch should not pin its memory for good
+        lines.setLength(0); // one huge batch should not pin its memory for good
+        lines.trimToSize();
       }
       FileChannel channel = channelFor(e.getKey(), bytes.length);
       writeFully(channel, ByteBuffer.wrap(bytes));
@@ -109,6 +111,18 @@ final class JournalFiles implements AutoCloseable {
     if (clock.millis() - lastSync >= syncIntervalMs) {
       sync();
     }
+  }
+
+  /** The line buffer of the type's topic; remembered per type so that routing builds no string per event. */
+  private StringBuilder linesFor(String type) {
+    StringBuilder lines = byType.get(type);
+    if (lines == null) {
+      lines = byTopic.computeIfAbsent(routing.topicFor(type), t -> new StringBuilder(64 * 1024));
+      if (byType.size() < MAX_REMEMBERED_TYPES) {
+        byType.put(type, lines);
+      }
+    }
+    return lines;
   }
 
   /** Called by a timer so that the tail of a quiet journal does not stay unsynced. */

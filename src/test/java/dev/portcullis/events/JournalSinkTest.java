@@ -135,6 +135,15 @@ class JournalSinkTest {
   }
 
   @Test
+  void aBatchTooLargeToKeepItsBufferIsWrittenAndLaterBatchesStillAre() throws Exception {
+    EventSink sink = await(JournalSink.open(vertx, tmp));
+    await(sink.write(ended(0, 14_000))); // ~5 Mi chars of lines (> 4 Mi): the topic's buffer is shrunk afterwards
+    await(sink.write(ended(14_000, 14_002)));
+    await(sink.close());
+    assertEquals(reasons(ended(0, 14_002)), reasons(JournalReader.read(tmp, SESSIONS)));
+  }
+
+  @Test
   void writesAfterCloseFail() throws Exception {
     EventSink sink = await(JournalSink.open(vertx, tmp));
     await(sink.close());
