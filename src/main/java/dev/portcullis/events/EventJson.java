@@ -7,8 +7,6 @@ import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,21 +25,23 @@ public final class EventJson {
   public static final Set<String> ENVELOPE_FIELDS = Set.of(
       "id", "type", "time", "schemaVersion", "sessionId", "gatewayId", "identity", "target", "protocol");
 
-  /** RFC 3339 in UTC with exactly six fraction digits, so that times sort as text and keep microseconds. */
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
-
   private EventJson() {}
 
-  /** {@code 2026-11-29T03:45:12.123456Z}; sub-microsecond digits are dropped. */
+  /**
+   * {@code 2026-11-29T03:45:12.123456Z}: RFC 3339 in UTC with exactly six fraction digits, so that times sort as
+   * text and keep microseconds; sub-microsecond digits are dropped.
+   */
   public static String formatTime(Instant time) {
-    return TIME.format(time);
+    StringBuilder out = new StringBuilder(27);
+    EventJsonWriter.time(out, time);
+    return out.toString();
   }
 
   /**
    * Checks what encoding needs: a session, no detail named like an envelope field, only JSON-friendly values
    * (String, Number, Boolean, null, List, Map with String keys). The publisher checks every event on arrival, so a
-   * malformed event is refused once instead of failing a sink batch forever.
+   * malformed event is refused once instead of failing a sink batch forever. Runs on the publisher's event loop
+   * for every event, so it allocates nothing unless it fails.
    *
    * @throws IllegalArgumentException naming the offending field
    */
@@ -58,39 +58,65 @@ public final class EventJson {
         throw new IllegalArgumentException(
             event.type() + ": detail '" + e.getKey() + "' would override the envelope field");
       }
-      checkValue(event.type() + "." + e.getKey(), e.getValue());
+      String problem = problem(e.getValue());
+      if (problem != null) {
+        throw new IllegalArgumentException(event.type() + "." + e.getKey() + ": " + problem);
+      }
     }
   }
 
-  private static void checkValue(String path, Object v) {
+  /** What makes {@code v} unencodable, or null when it is fine. */
+  private static String problem(Object v) {
     if (v == null || v instanceof String || v instanceof Boolean || v instanceof Number) {
-      return;
+      return null;
     }
     if (v instanceof List<?> list) {
       for (Object item : list) {
-        checkValue(path + "[]", item);
+        String problem = problem(item);
+        if (problem != null) {
+          return problem;
+        }
       }
-      return;
+      return null;
     }
     if (v instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        if (!(e.getKey() instanceof String key)) {
-          throw new IllegalArgumentException(path + ": map key is not a string");
+        if (!(e.getKey() instanceof String)) {
+          return "map key is not a string";
         }
-        checkValue(path + "." + key, e.getValue());
+        String problem = problem(e.getValue());
+        if (problem != null) {
+          return problem;
+        }
       }
-      return;
+      return null;
     }
-    throw new IllegalArgumentException(path + ": not a JSON value: " + v.getClass().getName());
+    return "not a JSON value: " + v.getClass().getName();
   }
 
-  /** One line of JSON, no trailing newline. */
+  /**
+   * One line of JSON, no trailing newline. Fails, naming the field, on what {@link #check} refuses (the writer
+   * checks while it writes, so the event is walked once).
+   */
   public static String encode(SessionEvent event) {
-    check(event);
-    return toJson(event).encode();
+    StringBuilder out = new StringBuilder(512);
+    EventJsonWriter.append(out, event);
+    return out.toString();
   }
 
-  /** The event as a {@link JsonObject} (field order as published). */
+  /**
+   * Appends the event's line (no newline) to {@code out}; on failure {@code out} is left as it was.
+   *
+   * @throws IllegalArgumentException as {@link #encode}
+   */
+  public static void encodeTo(StringBuilder out, SessionEvent event) {
+    EventJsonWriter.append(out, event);
+  }
+
+  /**
+   * The event as a {@link JsonObject} (field order as published; {@link #encode} writes the same JSON without
+   * building it). Not on the hot path: for callers that want a tree.
+   */
   public static JsonObject toJson(SessionEvent event) {
     SessionInfo s = event.session();
     Identity who = s.identity();

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class JournalFiles implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalFiles.class);
+  private static final int MAX_KEPT_CHARS = 4 * 1024 * 1024;
+  private static final int MAX_REMEMBERED_TYPES = 64;
   private static final DateTimeFormatter ROTATED =
       DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -46,6 +48,9 @@ final class JournalFiles implements AutoCloseable {
   private final long syncIntervalMs;
   private final Clock clock;
   private final Map<String, FileChannel> open = new HashMap<>();
+  // One reusable line buffer per topic (a batch's lines, in order), so encoding allocates little per event.
+  private final Map<String, StringBuilder> byTopic = new LinkedHashMap<>();
+  private final Map<String, StringBuilder> byType = new HashMap<>();
   private long lastSync;
   private boolean dirty;
   private boolean closed;
@@ -74,21 +79,31 @@ final class JournalFiles implements AutoCloseable {
     if (closed) {
       throw new IOException("journal is closed");
     }
-    Map<String, StringBuilder> byTopic = new LinkedHashMap<>();
+    for (StringBuilder lines : byTopic.values()) {
+      lines.setLength(0);
+    }
     for (SessionEvent event : batch) {
-      String line;
+      StringBuilder lines = linesFor(event.type());
       try {
-        line = EventJson.encode(event);
+        EventJson.encodeTo(lines, event); // leaves the builder as it was when it fails
       } catch (RuntimeException e) {
         // Retrying cannot fix an event that does not encode; failing the batch would block all later events.
         LOG.error("journal: dropping an event that does not encode ({}, session {}): {}",
             event.type(), event.session() == null ? null : event.session().sessionId(), e.getMessage());
         continue;
       }
-      byTopic.computeIfAbsent(routing.topicFor(event.type()), t -> new StringBuilder()).append(line).append('\n');
+      lines.append('\n');
     }
     for (Map.Entry<String, StringBuilder> e : byTopic.entrySet()) {
-      byte[] bytes = e.getValue().toString().getBytes(StandardCharsets.UTF_8);
+      StringBuilder lines = e.getValue();
+      if (lines.length() == 0) {
+        continue;
+      }
+      byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
+      if (lines.capacity() > MAX_KEPT_CHARS) {
+        lines.setLength(0); // one huge batch should not pin its memory for good
+        lines.trimToSize();
+      }
       FileChannel channel = channelFor(e.getKey(), bytes.length);
       writeFully(channel, ByteBuffer.wrap(bytes));
       dirty = true;
@@ -96,6 +111,18 @@ final class JournalFiles implements AutoCloseable {
     if (clock.millis() - lastSync >= syncIntervalMs) {
       sync();
     }
+  }
+
+  /** The line buffer of the type's topic; remembered per type so that routing builds no string per event. */
+  private StringBuilder linesFor(String type) {
+    StringBuilder lines = byType.get(type);
+    if (lines == null) {
+      lines = byTopic.computeIfAbsent(routing.topicFor(type), t -> new StringBuilder(64 * 1024));
+      if (byType.size() < MAX_REMEMBERED_TYPES) {
+        byType.put(type, lines);
+      }
+    }
+    return lines;
   }
 
   /** Called by a timer so that the tail of a quiet journal does not stay unsynced. */

@@ -114,6 +114,36 @@ class JournalSinkTest {
   }
 
   @Test
+  void anEventThatFailsMidWriteIsDroppedWholeAndItsNeighboursAreWritten() throws Exception {
+    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    details.put("reason", "half written"); // written before the writer reaches the bad value
+    details.put("durationMs", 1L);
+    details.put("statements", new Object());
+    SessionEvent bad = SessionEvent.of(EventType.SESSION_ENDED, SessionEventsTest.SESSION, details);
+    List<SessionEvent> first = new ArrayList<>(ended(0, 2));
+    first.add(bad);
+    first.addAll(ended(2, 3));
+    EventSink sink = await(JournalSink.open(vertx, tmp));
+    await(sink.write(first));
+    await(sink.write(List.of(bad)));
+    await(sink.write(ended(3, 4)));
+    await(sink.close());
+    List<String> lines = Files.readAllLines(tmp.resolve("portcullis.sessions.jsonl"), StandardCharsets.UTF_8);
+    assertEquals(4, lines.size(), String.join("\n", lines));
+    assertTrue(lines.stream().noneMatch(l -> l.contains("half written")), String.join("\n", lines));
+    assertEquals(reasons(ended(0, 4)), reasons(JournalReader.read(tmp, SESSIONS)));
+  }
+
+  @Test
+  void aBatchTooLargeToKeepItsBufferIsWrittenAndLaterBatchesStillAre() throws Exception {
+    EventSink sink = await(JournalSink.open(vertx, tmp));
+    await(sink.write(ended(0, 14_000))); // ~5 Mi chars of lines (> 4 Mi): the topic's buffer is shrunk afterwards
+    await(sink.write(ended(14_000, 14_002)));
+    await(sink.close());
+    assertEquals(reasons(ended(0, 14_002)), reasons(JournalReader.read(tmp, SESSIONS)));
+  }
+
+  @Test
   void writesAfterCloseFail() throws Exception {
     EventSink sink = await(JournalSink.open(vertx, tmp));
     await(sink.close());
