@@ -2,7 +2,7 @@
 # pgbench directly against PostgreSQL and through Portcullis, in the same run, side by side.
 #
 #   load-tests/pgbench-compare.sh            # defaults: 8 clients, 20 s per run, scale 10
-#   CLIENTS=16 DURATION=60 load-tests/pgbench-compare.sh
+#   CLIENTS=16 DURATION=60 WARMUP=10 load-tests/pgbench-compare.sh
 #
 # It starts `portcullis dev` with its own throwaway PostgreSQL and dev issuer (ports 25432/25433/28080 on
 # 127.0.0.1), initialises pgbench tables, mints a token for the `bench` group (load-tests/policies/pgbench.yaml),
@@ -15,6 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 CLIENTS=${CLIENTS:-8}
 THREADS=${THREADS:-2}
 DURATION=${DURATION:-20}
+WARMUP=${WARMUP:-5}
 SCALE=${SCALE:-10}
 GW_PORT=${GW_PORT:-25432}
 PG_PORT=${PG_PORT:-25433}
@@ -54,6 +55,14 @@ run() { # label, connection string, password, pgbench args…
 
 direct="host=127.0.0.1 port=$PG_PORT dbname=orders user=gw_orders sslmode=disable"
 gateway="host=127.0.0.1 port=$GW_PORT dbname=orders user=bench-agent sslmode=require"
+
+# The gateway is a JVM: let the JIT compile the statement path before measuring, or whichever mode runs first
+# pays for it. Warm-up results are discarded.
+for mode in simple extended; do
+  for workload in select-only tpcb-like; do
+    run warmup "$gateway" "$token" -M "$mode" -b "$workload" -T "$WARMUP" >/dev/null
+  done
+done
 
 printf '\npgbench: %s clients, %s threads, %ss per run, scale %s, %s cores\n\n' "$CLIENTS" "$THREADS" "$DURATION" "$SCALE" "$(nproc)"
 printf '%-26s %12s %12s %14s %14s %8s\n' workload "direct tps" "gateway tps" "direct lat ms" "gateway lat ms" ratio
