@@ -105,6 +105,12 @@ class PolicyEngineTest {
     expect(judge(AGENT, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE"), "Allow", null, "by default");
     expect(judge(AGENT, "DEALLOCATE ALL"), "Allow", null, "by default");
     expect(judge(AGENT, "SET work_mem = '1MB'"), "Deny", null, "no rule allows set");
+    // What drivers send on their own after connecting (pgjdbc: SET application_name) needs no rule…
+    expect(judge(AGENT, "SET application_name = 'PostgreSQL JDBC Driver'"), "Allow", null, "by default");
+    expect(judge(AGENT, "SET TIME ZONE 'UTC'"), "Allow", null, "by default");
+    expect(judge(AGENT, "RESET statement_timeout"), "Allow", null, "by default");
+    // …but only those settings, and only alone.
+    expect(judge(AGENT, "SET application_name = 'x'; SET work_mem = '1MB'"), "Deny", null, "no rule allows set");
     expect(judge(AGENT, "CALL cleanup()"), "Deny", null, "function 'cleanup'");
     expect(judge(AGENT, " ; ;"), "Allow", null, "empty query");
   }
