@@ -84,8 +84,10 @@ public final class GatewayHarness {
     issuer.start();
     Path work = Files.createTempDirectory("portcullis-e2e");
     Path policies = Files.createDirectories(work.resolve("policies"));
-    try (InputStream in = GatewayHarness.class.getResourceAsStream("/e2e/policies/agents.yaml")) {
-      Files.copy(in, policies.resolve("agents.yaml"));
+    for (String file : List.of("agents.yaml", "operators.yaml")) {
+      try (InputStream in = GatewayHarness.class.getResourceAsStream("/e2e/policies/" + file)) {
+        Files.copy(in, policies.resolve(file));
+      }
     }
     Path journal = work.resolve("journal");
     int port = freePort();
