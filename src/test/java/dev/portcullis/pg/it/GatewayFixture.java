@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A gateway's PostgreSQL side in one JVM: a real PostgreSQL, the forwarder, the termination verticle, and test
- * scaffolding for token validation and policy (see {@link TestPolicy}).
+ * the real policy engine over the policies in {@code src/test/resources/pg-it/policies}, and a fixed-token validator.
  */
 final class GatewayFixture implements AutoCloseable {
   static final String TOKEN = "good-token-for-tests";
@@ -30,7 +30,15 @@ final class GatewayFixture implements AutoCloseable {
 
   final Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(Integer.getInteger("fixture.eventLoops", 4)));
   final LocalPostgres postgres = LocalPostgres.get();
-  final TestPolicy policy = new TestPolicy();
+  /** Denied by rule {@link #DENY_RULE} of policy {@link #POLICY}: a table of the fixture's database. */
+  static final String FORBIDDEN = "forbidden_marker";
+  /** Needs a review (rule {@link #REVIEW_RULE}): refused until approvals exist. */
+  static final String REVIEW = "review_marker";
+  static final String POLICY = "pg-it";
+  static final String DENY_RULE = "no-forbidden-marker";
+  static final String REVIEW_RULE = "review-marker";
+  static final java.nio.file.Path POLICIES = java.nio.file.Path.of("src/test/resources/pg-it/policies");
+  private final java.util.concurrent.ThreadPoolExecutor policyWorker = dev.portcullis.policy.PolicyEngine.boundedExecutor(2, 256);
   final java.util.Queue<SessionEvent> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
   final PostgresListenConfig config;
   final int port;
@@ -71,13 +79,37 @@ final class GatewayFixture implements AutoCloseable {
         app.username(), app.password(), app.tls(), false));
     vertx.deployVerticle(new PgForwardingVerticle(targets)).toCompletionStage().toCompletableFuture()
         .get(20, TimeUnit.SECONDS);
-    policy.register(vertx);
+    createMarkerTables();
+    dev.portcullis.policy.PolicyEngine engine = new dev.portcullis.policy.PolicyEngine(
+        new dev.portcullis.policy.sql.PostgresSqlAnalyzer(), policyWorker, 1000,
+        dev.portcullis.policy.PolicyLoader.loadDirectory(POLICIES));
+    // One instance per event loop: PolicyVerticle registers the LoopAffinity consumers each session looks for.
+    vertx.deployVerticle(() -> new dev.portcullis.policy.PolicyVerticle(engine),
+        new io.vertx.core.DeploymentOptions().setInstances(Integer.getInteger("fixture.eventLoops", 4)))
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     config = new PostgresListenConfig("127.0.0.1", 0, null, allowPlaintext, startupTimeout, maxConnections,
         maxMessageBytes);
     PgTerminationVerticle verticle =
         new PgTerminationVerticle(config, "gw-test", validators.apply(vertx), events::add, new AtomicInteger());
     vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     port = verticle.actualPort();
+  }
+
+  /** The tables the policy names, made by the admin and usable by every backend role (the statements must run). */
+  private void createMarkerTables() throws java.sql.SQLException {
+    try (java.sql.Connection c = postgres.adminConnection(); java.sql.Statement s = c.createStatement()) {
+      for (String table : List.of(FORBIDDEN, REVIEW)) {
+        s.execute("create table if not exists public." + table + " (v int)");
+        s.execute("grant all on public." + table + " to public");
+      }
+      s.execute("create or replace function public.pgterm_latin1() returns text language sql"
+          + " as $$ select set_config('client_encoding', 'LATIN1', false) $$");
+    }
+  }
+
+  /** The client message of the real deny of {@code select/insert ... forbidden_marker}. */
+  static String deniedMessage(String reason) {
+    return new dev.portcullis.policy.Decision.Deny(POLICY, DENY_RULE, reason).clientMessage();
   }
 
   static GatewayFixture standard() throws Exception {
@@ -95,6 +127,10 @@ final class GatewayFixture implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } finally {
+      policyWorker.shutdownNow();
+    }
   }
 }

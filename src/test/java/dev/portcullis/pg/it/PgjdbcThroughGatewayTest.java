@@ -66,7 +66,7 @@ class PgjdbcThroughGatewayTest {
         .filter(e -> "jdbc-test".equals(e.details().get("applicationName"))).findFirst()
         .orElseThrow(() -> new AssertionError(gw.events.toString()));
     assertEquals(true, started.details().get("tls"));
-    assertEquals(List.of(TestPolicy.POLICY), started.details().get("policies"));
+    assertEquals(List.of(GatewayFixture.POLICY), started.details().get("policies"));
     assertTrue(gw.events("statement.decided").stream().anyMatch(e -> "select 41 + 1".equals(e.details().get("text"))
         && "extended".equals(e.details().get("queryProtocol")) && "allow".equals(e.details().get("decision"))));
     String sessionId = started.session().sessionId();
@@ -86,9 +86,9 @@ class PgjdbcThroughGatewayTest {
   void deniedStatementGets42501WithTheExactMessageAndTheSessionGoesOn() throws Exception {
     try (Connection c = connect("")) {
       PSQLException e = assertThrows(PSQLException.class,
-          () -> c.createStatement().executeQuery("select '" + TestPolicy.MARKER + "'"));
+          () -> c.createStatement().executeQuery("select * from forbidden_marker"));
       assertEquals("42501", e.getSQLState());
-      assertEquals(TestPolicy.deniedMessage(), e.getServerErrorMessage().getMessage());
+      assertEquals(GatewayFixture.deniedMessage("select on public.forbidden_marker is denied"), e.getServerErrorMessage().getMessage());
       try (ResultSet rs = c.createStatement().executeQuery("select 7")) {
         rs.next();
         assertEquals(7, rs.getInt(1));
@@ -100,10 +100,10 @@ class PgjdbcThroughGatewayTest {
   void reviewDecisionIsRefusedSayingApprovalIsRequired() throws Exception {
     try (Connection c = connect("")) {
       PSQLException e = assertThrows(PSQLException.class,
-          () -> c.createStatement().execute("select '" + TestPolicy.REVIEW_MARKER + "'"));
+          () -> c.createStatement().execute("select * from review_marker"));
       assertEquals("42501", e.getSQLState());
-      assertEquals("portcullis: approval required by rule 'writes-need-review' of policy 'test-policy': "
-          + "a human must approve", e.getServerErrorMessage().getMessage());
+      assertEquals("portcullis: approval required by rule 'review-marker' of policy 'pg-it': "
+          + "select on public.review_marker needs approval by db-owners", e.getServerErrorMessage().getMessage());
     }
     assertTrue(gw.events("statement.decided").stream().anyMatch(ev -> "review".equals(ev.details().get("decision"))));
   }
@@ -115,7 +115,7 @@ class PgjdbcThroughGatewayTest {
       c.createStatement().execute("begin");
       c.createStatement().execute("insert into pgterm_tx_t values (1)");
       assertEquals("42501", assertThrows(PSQLException.class,
-          () -> c.createStatement().execute("select '" + TestPolicy.MARKER + "'")).getSQLState());
+          () -> c.createStatement().execute("select * from forbidden_marker")).getSQLState());
       assertEquals("25P02", assertThrows(PSQLException.class,
           () -> c.createStatement().execute("select 1")).getSQLState());
       c.createStatement().execute("commit /* pgterm_tx_t */");
@@ -133,7 +133,7 @@ class PgjdbcThroughGatewayTest {
   void namedStatementsAfterPrepareThreshold() throws Exception {
     try (Connection c = connect("prepareThreshold=2");
         PreparedStatement ok = c.prepareStatement("select ?::int * 2");
-        PreparedStatement bad = c.prepareStatement("select ?::text || '" + TestPolicy.MARKER + "'")) {
+        PreparedStatement bad = c.prepareStatement("select ?::text from forbidden_marker")) {
       for (int i = 0; i < 8; i++) {
         ok.setInt(1, i);
         try (ResultSet rs = ok.executeQuery()) {
@@ -144,7 +144,8 @@ class PgjdbcThroughGatewayTest {
         assertEquals("42501", assertThrows(PSQLException.class, bad::executeQuery).getSQLState());
       }
     }
-    long judgedOk = gw.policy.judged.stream().filter(r -> r.sql().equals("select $1::int * 2")).count();
+    long judgedOk = gw.events("statement.decided").stream()
+        .filter(e -> "select $1::int * 2".equals(e.details().get("text"))).count();
     assertTrue(judgedOk >= 1 && judgedOk < 8, "named statement judged once per Parse, not per execution: " + judgedOk);
   }
 
@@ -162,7 +163,7 @@ class PgjdbcThroughGatewayTest {
       assertEquals(200, count(c, "pgterm_batch_t"));
       d.createStatement().execute("create table pgterm_batch_ref (v int)");
       List<Long> outcome = new ArrayList<>();
-      for (Object[] run : new Object[][] {{c, "pgterm_batch_t", "select '" + TestPolicy.MARKER + "'"},
+      for (Object[] run : new Object[][] {{c, "pgterm_batch_t", "select * from forbidden_marker"},
           {d, "pgterm_batch_ref", "select 1/0"}}) {
         Connection conn = (Connection) run[0];
         long before = count(conn, (String) run[1]);
@@ -232,34 +233,39 @@ class PgjdbcThroughGatewayTest {
       long rows = copy.copyOut("copy (select * from pgterm_copy_t order by id) to stdout", out);
       assertEquals(5000, rows);
       assertEquals(data.toString(), out.toString());
-      assertEquals("42501", assertThrows(PSQLException.class, () -> copy.copyIn(
-          "copy pgterm_copy_t from stdin -- " + TestPolicy.MARKER, new ByteArrayInputStream(new byte[0]))).getSQLState());
+      assertEquals("42501", assertThrows(PSQLException.class, () -> copy.copyIn("copy forbidden_marker from stdin",
+          new ByteArrayInputStream("1\n".getBytes(StandardCharsets.UTF_8)))).getSQLState());
       assertEquals(5000, count(c, "pgterm_copy_t"));
+      try (Connection admin = gw.postgres.adminConnection();
+          ResultSet rs = admin.createStatement().executeQuery("select count(*) from forbidden_marker")) {
+        rs.next();
+        assertEquals(0, rs.getInt(1), "the denied COPY wrote nothing");
+      }
     }
   }
 
   @Test
   void sqlLevelPreparedStatementsTravelWithEveryJudgement() throws Exception {
+    // The real engine judges EXECUTE as the statement it runs, from the session's map: an unknown name is denied.
     try (Connection c = connect("")) {
       c.createStatement().execute("prepare sq1 as select 11");
       c.createStatement().execute("prepare sq2 as select 12");
-      try (ResultSet rs = c.createStatement().executeQuery("execute sq1")) {
-        rs.next();
-        assertEquals(11, rs.getInt(1));
-      }
-      assertEquals(java.util.Map.of("sq1", "prepare sq1 as select 11", "sq2", "prepare sq2 as select 12"),
-          lastJudged("execute sq1").prepared());
+      assertEquals(11, single(c, "execute sq1"));
       c.createStatement().execute("deallocate sq1");
-      c.createStatement().execute("select 'after deallocate'");
-      assertEquals(java.util.Set.of("sq2"), lastJudged("select 'after deallocate'").prepared().keySet());
+      PSQLException gone = assertThrows(PSQLException.class, () -> c.createStatement().execute("execute sq1"));
+      assertEquals("42501", gone.getSQLState());
+      assertEquals("portcullis: EXECUTE of unknown prepared statement 'sq1'", gone.getServerErrorMessage().getMessage());
+      assertEquals(12, single(c, "execute sq2"));
       c.createStatement().execute("deallocate all");
-      c.createStatement().execute("select 'after all'");
-      assertTrue(lastJudged("select 'after all'").prepared().isEmpty());
+      assertEquals("portcullis: EXECUTE of unknown prepared statement 'sq2'", assertThrows(PSQLException.class,
+          () -> c.createStatement().execute("execute sq2")).getServerErrorMessage().getMessage());
     }
   }
 
-  private static dev.portcullis.policy.JudgeRequest lastJudged(String sql) {
-    List<dev.portcullis.policy.JudgeRequest> all = gw.policy.judged.stream().filter(r -> r.sql().equals(sql)).toList();
-    return all.get(all.size() - 1);
+  private static int single(Connection c, String sql) throws SQLException {
+    try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getInt(1);
+    }
   }
 }

@@ -93,9 +93,9 @@ class RealClientsTest {
     Run create = psql("sslmode=require", "create table pgterm_psql_t (v int)", Map.of());
     assertEquals(0, create.exit(), create.err());
     Run run = psql("sslmode=require",
-        "insert into pgterm_psql_t values (1); select '" + TestPolicy.MARKER + "'; insert into pgterm_psql_t values (2)", Map.of());
+        "insert into pgterm_psql_t values (1); select * from forbidden_marker; insert into pgterm_psql_t values (2)", Map.of());
     assertNotEquals(0, run.exit());
-    assertTrue(run.err().contains("ERROR:  " + TestPolicy.deniedMessage()), run.err());
+    assertTrue(run.err().contains("ERROR:  " + GatewayFixture.deniedMessage("select on public.forbidden_marker is denied")), run.err());
     Run count = psql("sslmode=require", "select count(*) from pgterm_psql_t", Map.of());
     assertEquals("0\n", count.out(), "all or nothing");
   }
@@ -138,10 +138,10 @@ class RealClientsTest {
         assertEquals(i + 1, p.getInteger("v"));
       }
       ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-          () -> await(pool.preparedQuery("select $1::text || '" + TestPolicy.MARKER + "'").execute(Tuple.of("x"))));
+          () -> await(pool.preparedQuery("select $1::text from forbidden_marker").execute(Tuple.of("x"))));
       PgException pg = (PgException) e.getCause();
       assertEquals("42501", pg.getSqlState());
-      assertEquals(TestPolicy.deniedMessage(), pg.getErrorMessage());
+      assertEquals(GatewayFixture.deniedMessage("select on public.forbidden_marker is denied"), pg.getErrorMessage());
       Row after = await(pool.query("select 1 as v").execute()).iterator().next();
       assertEquals(1, after.getInteger("v"));
     } finally {
