@@ -3,6 +3,7 @@ package dev.portcullis.policy.sql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.portcullis.testing.LocalPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -11,7 +12,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,24 +22,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code split()} does (one simple-protocol Query message each), with the same string values and identifier names.
  */
 class LexerAgreesWithPostgresTest {
-  private static ThrowawayPostgres pg;
   private static Connection conn;
   private final SqlAnalyzer analyzer = new PostgresSqlAnalyzer();
 
   @BeforeAll
   static void startServer() throws Exception {
-    Assumptions.assumeTrue(ThrowawayPostgres.available(), "PostgreSQL 15 binaries not installed");
-    pg = ThrowawayPostgres.start();
-    conn = DriverManager.getConnection(pg.jdbcUrl());
+    // The suite's shared server; simple protocol so that one execute() is exactly one Query message.
+    conn = DriverManager.getConnection(LocalPostgres.get().jdbcUrl() + "?preferQueryMode=simple",
+        LocalPostgres.ADMIN_USER, LocalPostgres.ADMIN_PASSWORD);
   }
 
   @AfterAll
   static void stopServer() throws SQLException {
     if (conn != null) {
       conn.close();
-    }
-    if (pg != null) {
-      pg.close();
     }
   }
 
