@@ -3,6 +3,7 @@ package dev.portcullis.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.testing.ClientRun;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -47,10 +47,10 @@ class DevCommandTest {
 
       String token = mintToken(issuerPort);
       String conn = "host=127.0.0.1 port=" + port + " dbname=orders user=ci-bot sslmode=require";
-      Run read = psql(token, conn, "SELECT name FROM customers ORDER BY id");
+      ClientRun read = psql(token, conn, "SELECT name FROM customers ORDER BY id");
       assertEquals(0, read.exit(), read.output());
       assertEquals("Ada\nLinus", read.output().strip());
-      Run secret = psql(token, conn, "SELECT * FROM secrets");
+      ClientRun secret = psql(token, conn, "SELECT * FROM secrets");
       assertEquals(1, secret.exit(), secret.output());
       assertTrue(secret.output().contains("denied by rule 'no-secrets' of policy 'agents-read-public'"),
           secret.output());
@@ -75,15 +75,8 @@ class DevCommandTest {
     return buffer.toString(StandardCharsets.UTF_8).strip();
   }
 
-  record Run(int exit, String output) {}
-
-  private static Run psql(String token, String conn, String sql) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(List.of("psql", "-X", "-A", "-t", "-c", sql, conn)).redirectErrorStream(true);
-    pb.environment().put("PGPASSWORD", token);
-    Process p = pb.start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    return new Run(p.exitValue(), output);
+  private static ClientRun psql(String token, String conn, String sql) throws Exception {
+    return ClientRun.of(token, "psql", "-X", "-A", "-t", "-c", sql, conn);
   }
 
   private static int freePort() throws Exception {

@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.testing.ClientRun;
 import dev.portcullis.testing.LocalPostgres;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,24 +34,24 @@ class RealClientsEndToEndTest {
   @Test
   void psqlRunsAllowedStatementsAndGetsThePolicyErrorForDeniedOnes() throws Exception {
     String token = harness.token("psql-agent", "agents");
-    Result ok = psql(token, "SELECT name FROM items ORDER BY id");
-    assertEquals(0, ok.exit, ok.output);
-    assertEquals("apple\npear\nsemi;colon", ok.output.strip());
+    ClientRun ok = psql(token, "SELECT name FROM items ORDER BY id");
+    assertEquals(0, ok.exit(), ok.output());
+    assertEquals("apple\npear\nsemi;colon", ok.output().strip());
 
-    Result denied = psql(token, "SELECT count(*) FROM items; DELETE FROM items");
-    assertEquals(1, denied.exit, denied.output);
-    assertTrue(denied.output.contains("portcullis: approval required by rule 'item-writes-need-review' of policy 'agents'"),
-        denied.output);
-    assertFalse(denied.output.contains("\n3\n"), "no statement of a refused message runs: " + denied.output);
+    ClientRun denied = psql(token, "SELECT count(*) FROM items; DELETE FROM items");
+    assertEquals(1, denied.exit(), denied.output());
+    assertTrue(denied.output().contains("portcullis: approval required by rule 'item-writes-need-review' of policy 'agents'"),
+        denied.output());
+    assertFalse(denied.output().contains("\n3\n"), "no statement of a refused message runs: " + denied.output());
   }
 
   @Test
   void psqlWithoutTlsIsToldToUseIt() throws Exception {
-    Result r = run(harness.token("psql-agent", "agents"), "psql", "-X", "-A", "-t", "-c", "SELECT 1",
+    ClientRun r = ClientRun.of(harness.token("psql-agent", "agents"), "psql", "-X", "-A", "-t", "-c", "SELECT 1",
         "host=127.0.0.1 port=" + harness.port + " dbname=orders user=agent sslmode=disable");
-    assertEquals(2, r.exit, r.output);
-    assertTrue(r.output.contains("FATAL:  portcullis: TLS is required"), r.output);
-    assertTrue(r.output.contains("sslmode=require"), r.output);
+    assertEquals(2, r.exit(), r.output());
+    assertTrue(r.output().contains("FATAL:  portcullis: TLS is required"), r.output());
+    assertTrue(r.output().contains("sslmode=require"), r.output());
   }
 
   @Test
@@ -66,11 +65,11 @@ class RealClientsEndToEndTest {
     Path script = Files.createTempFile("bench", ".sql");
     Files.writeString(script, "\\set id random(1, 1000)\nSELECT v FROM bench WHERE id = :id;\n");
     for (String mode : List.of("simple", "extended", "prepared")) {
-      Result r = run(harness.token("bench-agent", "agents"), "pgbench", "-n", "-c", "4", "-t", "50", "-M", mode,
+      ClientRun r = ClientRun.of(harness.token("bench-agent", "agents"), "pgbench", "-n", "-c", "4", "-t", "50", "-M", mode,
           "-f", script.toString(), "host=127.0.0.1 port=" + harness.port + " dbname=orders user=agent sslmode=require");
-      assertEquals(0, r.exit, r.output);
-      assertTrue(r.output.contains("number of transactions actually processed: 200/200"), r.output);
-      assertTrue(r.output.contains("number of failed transactions: 0"), r.output);
+      assertEquals(0, r.exit(), r.output());
+      assertTrue(r.output().contains("number of transactions actually processed: 200/200"), r.output());
+      assertTrue(r.output().contains("number of failed transactions: 0"), r.output());
     }
   }
 
@@ -148,23 +147,10 @@ class RealClientsEndToEndTest {
     return Files.exists(file) ? Files.readString(file) : "";
   }
 
-  private static Result psql(String token, String sql) throws Exception {
-    return run(token, "psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql,
+  private static ClientRun psql(String token, String sql) throws Exception {
+    return ClientRun.of(token, "psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql,
         "host=127.0.0.1 port=" + harness.port + " dbname=orders user=agent sslmode=require");
   }
 
-  record Result(int exit, String output) {}
-
-  private static Result run(String token, String... command) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(command));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("PGPASSWORD", token);
-    pb.environment().put("PGCONNECT_TIMEOUT", "10");
-    Process p = pb.start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + String.join(" ", command));
-    return new Result(p.exitValue(), out);
-  }
 
 }
