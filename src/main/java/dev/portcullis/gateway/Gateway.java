@@ -7,19 +7,20 @@ import dev.portcullis.forward.ForwarderOptions;
 import dev.portcullis.forward.PgForwardingVerticle;
 import dev.portcullis.forward.RelayCounters;
 import dev.portcullis.identity.OidcTokenValidator;
-import dev.portcullis.identity.TokenValidator;
 import dev.portcullis.pg.PgTerminationVerticle;
 import dev.portcullis.policy.PolicyDirectoryWatcher;
 import dev.portcullis.policy.PolicyEngine;
 import dev.portcullis.policy.PolicyLoader;
 import dev.portcullis.policy.PolicyVerticle;
 import dev.portcullis.policy.sql.PostgresSqlAnalyzer;
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.ThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,21 +47,13 @@ public final class Gateway {
     this.vertx = vertx;
   }
 
-  /** Starts a gateway with the OIDC validator of {@code config.oidc()}. */
+  /** Starts a gateway; fails (with everything already started stopped again) when any part cannot start. */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
-    return start(vertx, config, null);
-  }
-
-  /**
-   * Starts a gateway; {@code tokens} replaces the OIDC validator when not null (tests that need a validator of their
-   * own, e.g. to count calls).
-   */
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, TokenValidator tokens) {
     Gateway gateway = new Gateway(vertx);
-    return gateway.deploy(config, tokens).recover(e -> gateway.stop().transform(v -> Future.failedFuture(e)));
+    return gateway.deploy(config).recover(e -> gateway.stop().transform(v -> Future.failedFuture(e)));
   }
 
-  private Future<Gateway> deploy(GatewayConfig config, TokenValidator tokens) {
+  private Future<Gateway> deploy(GatewayConfig config) {
     Codecs.register(vertx);
     int cores = Runtime.getRuntime().availableProcessors();
     int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
@@ -77,21 +70,18 @@ public final class Gateway {
     watcher = new PolicyDirectoryWatcher(config.policiesDir(), engine);
     watcher.start(POLICY_POLL_MS);
 
-    return deploy(EventPublisherVerticle.forConfig(config.events()))
+    return deploy(() -> EventPublisherVerticle.forConfig(config.events()), 1)
         // One policy and one forwarding instance per event loop (a deployment of that many instances takes each
         // loop once), so every session finds both on its own loop: see LoopAffinity.
-        .compose(v -> vertx.deployVerticle(() -> new PolicyVerticle(engine), new DeploymentOptions().setInstances(loops)))
-        .onSuccess(deployments::add)
-        .compose(v -> vertx.deployVerticle(() -> new PgForwardingVerticle(config.targets()::get,
-            ForwarderOptions.defaults(), counters), new DeploymentOptions().setInstances(loops)))
-        .onSuccess(deployments::add)
-        .compose(v -> tokens != null ? Future.succeededFuture(tokens)
-            : OidcTokenValidator.create(vertx, config.oidc()).map(created -> (TokenValidator) (validator = created)))
-        .compose(validated -> vertx.deployVerticle(
-            PgTerminationVerticle.instances(config.postgres(), config.gatewayId(), validated,
-                new BusEventPublisher(vertx)),
-            new DeploymentOptions().setInstances(cores)))
-        .onSuccess(deployments::add)
+        .compose(v -> deploy(() -> new PolicyVerticle(engine), loops))
+        .compose(v -> deploy(() -> new PgForwardingVerticle(config.targets()::get, ForwarderOptions.defaults(),
+            counters), loops))
+        .compose(v -> OidcTokenValidator.create(vertx, config.oidc()))
+        .compose(created -> {
+          validator = created;
+          return deploy(PgTerminationVerticle.instances(config.postgres(), config.gatewayId(), created,
+              new BusEventPublisher(vertx)), cores);
+        })
         .map(v -> {
           LOG.info("gateway '{}' listening for PostgreSQL on {}:{}, targets {}, policies {}", config.gatewayId(),
               config.postgres().host(), config.postgres().port(), config.targets().keySet(), config.policiesDir());
@@ -99,8 +89,11 @@ public final class Gateway {
         });
   }
 
-  private Future<Void> deploy(io.vertx.core.Deployable verticle) {
-    return vertx.deployVerticle(verticle).onSuccess(deployments::add).mapEmpty();
+  /** Deploys {@code instances} of a verticle and remembers the deployment for {@link #stop}. */
+  private Future<Void> deploy(Supplier<? extends Deployable> verticle, int instances) {
+    return vertx.deployVerticle(verticle::get, new DeploymentOptions().setInstances(instances))
+        .onSuccess(deployments::add)
+        .mapEmpty();
   }
 
   /** Stops listening first, then the rest in reverse order, so no session is accepted that cannot be served. */
