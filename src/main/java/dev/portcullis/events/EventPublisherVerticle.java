@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes {@link SessionEvent}s sent to {@link Addresses#EVENTS_PUBLISH} and hands them, in arrival order and
- * one batch at a time, to the configured {@link EventSink} (the logic lives in {@link EventPump}).
+ * Consumes {@link EventBatch}es sent to {@link Addresses#EVENTS_PUBLISH} and hands their events, in arrival order
+ * and one batch at a time, to the configured {@link EventSink} (the logic lives in {@link EventPump}).
  *
  * <p>Deploy exactly one instance per gateway process (per-session order relies on a single consumer), after
  * {@code Codecs.register(vertx)} and before the protocol verticles (events sent while no consumer is registered are
@@ -31,7 +31,7 @@ public final class EventPublisherVerticle extends VerticleBase {
   private final PublisherSettings settings;
   private EventSink sink;
   private EventPump pump;
-  private MessageConsumer<SessionEvent> consumer;
+  private MessageConsumer<EventBatch> consumer;
 
   /**
    * @param openSink opens the sink on start, e.g. {@code v -> JournalSink.open(v, dir)}; closed on undeploy
@@ -80,7 +80,7 @@ public final class EventPublisherVerticle extends VerticleBase {
         }
       };
       pump = new EventPump(onContext, settings, (delay, task) -> vertx.setTimer(delay, id -> task.run()));
-      consumer = vertx.eventBus().localConsumer(Addresses.EVENTS_PUBLISH, msg -> pump.offer(msg.body()));
+      consumer = vertx.eventBus().localConsumer(Addresses.EVENTS_PUBLISH, msg -> msg.body().events().forEach(pump::offer));
       return consumer.completion();
     });
   }

@@ -1,5 +1,6 @@
 package dev.portcullis.gateway;
 
+import dev.portcullis.events.EventBatch;
 import dev.portcullis.events.SessionEvent;
 import dev.portcullis.forward.UpstreamCancel;
 import dev.portcullis.forward.UpstreamOpen;
@@ -16,7 +17,7 @@ import java.util.List;
 /** Registers the local codecs of every record that crosses the event bus. Call once per Vertx instance. */
 public final class Codecs {
   private static final List<Class<?>> RECORDS = List.of(
-      JudgeRequest.class, Judgement.class, AdmitRequest.class, Admission.class, SessionEvent.class,
+      JudgeRequest.class, Judgement.class, AdmitRequest.class, Admission.class, SessionEvent.class, EventBatch.class,
       UpstreamOpen.class, UpstreamOpened.class, UpstreamCancel.class);
 
   private Codecs() {}

@@ -172,4 +172,64 @@ class EventPublisherVerticleTest {
     await(vertx.undeploy(deployment));
     assertEquals(events, JournalReader.read(dir, "portcullis.sessions"));
   }
+
+  /** Stores batches and completes {@link #reached} once it holds {@code expected} events. */
+  static final class CountingSink implements EventSink {
+    final List<SessionEvent> stored = Collections.synchronizedList(new ArrayList<>());
+    final Promise<Void> reached = Promise.promise();
+    final int expected;
+
+    CountingSink(int expected) {
+      this.expected = expected;
+    }
+
+    @Override
+    public synchronized Future<Void> write(List<SessionEvent> batch) {
+      stored.addAll(batch);
+      if (stored.size() >= expected) {
+        reached.tryComplete();
+      }
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> close() {
+      return Future.succeededFuture();
+    }
+  }
+
+  @Test
+  void aStatementEventWithNoSessionEndAfterItStillReachesTheSink() throws Exception {
+    CountingSink sink = new CountingSink(1);
+    await(vertx.deployVerticle(new EventPublisherVerticle(v -> Future.succeededFuture(sink),
+        PublisherSettings.defaults())));
+    SessionEvent decided = sessionEvents(1, 1).get(1);
+    assertEquals(EventType.STATEMENT_DECIDED, decided.type());
+    await(publishFromOwnContext(List.of(decided)));
+    await(sink.reached.future()); // sent by the per-loop linger timer: nothing else would flush it
+    assertEquals(List.of(decided), sink.stored);
+  }
+
+  @Test
+  void moreEventsInOneTickThanABatchHoldsArriveCompleteAndInOrder() throws Exception {
+    List<SessionEvent> events = sessionEvents(1, BusEventPublisher.MAX_BATCH * 2);
+    CountingSink sink = new CountingSink(events.size());
+    await(vertx.deployVerticle(new EventPublisherVerticle(v -> Future.succeededFuture(sink),
+        PublisherSettings.defaults())));
+    await(publishFromOwnContext(events));
+    await(sink.reached.future());
+    assertEquals(events, sink.stored);
+  }
+
+  @Test
+  void eventsPublishedOutsideAnyVertxContextAreSentOneByOne() throws Exception {
+    List<SessionEvent> events = sessionEvents(1, 3).subList(1, 7); // statements only, no session end
+    CountingSink sink = new CountingSink(events.size());
+    await(vertx.deployVerticle(new EventPublisherVerticle(v -> Future.succeededFuture(sink),
+        PublisherSettings.defaults())));
+    EventPublisher publisher = new BusEventPublisher(vertx);
+    events.forEach(publisher::publish); // the test thread: no context, so no linger timer to rely on
+    await(sink.reached.future());
+    assertEquals(events, sink.stored);
+  }
 }
