@@ -4,13 +4,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * One fact about a session (design-notes §4), published to the journal or Kafka keyed by {@code sessionId}.
  * The JSON form is documented by the JSON Schema files under {@code src/main/resources/schemas/}.
  *
- * @param id      unique, for consumers' dedupe
+ * @param id      unique, for consumers' dedupe (a time-ordered UUID, see {@link EventIds})
  * @param type    one of {@link EventType}'s values
  * @param time    microsecond precision (RFC 3339 in JSON)
  * @param details the type-specific fields; values are JSON-friendly (String, Number, Boolean, List, Map, null).
@@ -25,6 +24,6 @@ public record SessionEvent(String id, String type, Instant time, SessionInfo ses
 
   public static SessionEvent of(String type, SessionInfo session, Map<String, Object> details) {
     return new SessionEvent(
-        UUID.randomUUID().toString(), type, Instant.now().truncatedTo(ChronoUnit.MICROS), session, details);
+        EventIds.next(), type, Instant.now().truncatedTo(ChronoUnit.MICROS), session, details);
   }
 }
