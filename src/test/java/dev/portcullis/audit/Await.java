@@ -1,0 +1,23 @@
+package dev.portcullis.audit;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** Polls a condition with a deadline, for facts that have no event to wait on (a row count, committed offsets). */
+final class Await {
+  private Await() {}
+
+  interface Check {
+    boolean holds() throws Exception;
+  }
+
+  static void until(Duration timeout, Check check, Supplier<String> what) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!check.holds()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + ": " + what.get());
+      }
+      Thread.sleep(50);
+    }
+  }
+}
