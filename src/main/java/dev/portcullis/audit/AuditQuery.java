@@ -51,7 +51,7 @@ public record AuditQuery(String subject, String group, String target, String dec
       where.add("(strpos(lower(text), $" + n + ") > 0 OR strpos(lower(fingerprint), $" + n + ") > 0)");
     }
     params.add(limit);
-    String sql = "SELECT event::text FROM (SELECT event, time, id FROM audit_events"
+    String sql = "SELECT published FROM (SELECT published, time, id FROM audit_events"
         + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
         + " ORDER BY time DESC, id DESC LIMIT $" + params.size() + ") recent ORDER BY time, id";
     return new Sql(sql, params);

@@ -39,6 +39,7 @@ public final class AuditSchema {
             duration_ms     bigint,
             error           text,
             event           jsonb NOT NULL,
+            published       text NOT NULL,
             kafka_topic     text NOT NULL,
             kafka_partition integer NOT NULL,
             kafka_offset    bigint NOT NULL,

@@ -25,13 +25,17 @@ import java.util.List;
 /**
  * The PostgreSQL audit store, through the Vert.x PG client. Writes are idempotent ({@code ON CONFLICT DO NOTHING}
  * on the event id and on a dead letter's topic/partition/offset), so records delivered again leave no duplicates.
+ *
+ * <p>Each event is kept twice: as {@code jsonb} ({@code event}, for queries) and as the line the gateway
+ * published ({@code published}), because jsonb reorders keys and drops whitespace; reads return the published
+ * line, so search and replay print exactly what the gateway wrote.
  */
 public final class AuditStore {
   private static final String INSERT_EVENT = """
       INSERT INTO audit_events (id, time, type, session_id, gateway_id, subject, groups, target, protocol,
-        statement_id, decision, rule, policy, fingerprint, text, rows, duration_ms, error, event,
+        statement_id, decision, rule, policy, fingerprint, text, rows, duration_ms, error, event, published,
         kafka_topic, kafka_partition, kafka_offset)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::text::jsonb,
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::text::jsonb, $19::text,
         $20, $21, $22)
       ON CONFLICT (id) DO NOTHING""";
   private static final String INSERT_DEAD_LETTER = """
@@ -126,8 +130,10 @@ public final class AuditStore {
    * they happened.
    */
   public Future<List<StoredEvent>> session(String sessionId, Instant storedAfter) {
-    String sql = "SELECT event::text, stored_at FROM audit_events WHERE session_id = $1"
-        + (storedAfter == null ? "" : " AND stored_at > $2") + " ORDER BY time, id";
+    String sql = "SELECT published, stored_at FROM audit_events WHERE session_id = $1"
+        + (storedAfter == null ? "" : " AND stored_at > $2")
+        // equal times: the topic's own order (exact within the sessions topic)
+        + " ORDER BY time, kafka_topic, kafka_partition, kafka_offset";
     Tuple params = storedAfter == null ? Tuple.of(sessionId)
         : Tuple.of(sessionId, OffsetDateTime.ofInstant(storedAfter, ZoneOffset.UTC));
     return pool.preparedQuery(sql).execute(params).map(rs -> {

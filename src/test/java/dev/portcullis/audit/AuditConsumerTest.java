@@ -44,7 +44,7 @@ class AuditConsumerTest {
       c.stop(Duration.ofSeconds(30));
     }
     for (AuditStore s : stores) {
-      s.close();
+      s.close().toCompletionStage().toCompletableFuture().get();
     }
   }
 

@@ -4,14 +4,14 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /** Polls a condition with a deadline, for facts that have no event to wait on (a row count, committed offsets). */
-final class Await {
+public final class Await {
   private Await() {}
 
-  interface Check {
+  public interface Check {
     boolean holds() throws Exception;
   }
 
-  static void until(Duration timeout, Check check, Supplier<String> what) throws Exception {
+  public static void until(Duration timeout, Check check, Supplier<String> what) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!check.holds()) {
       if (System.nanoTime() > deadline) {

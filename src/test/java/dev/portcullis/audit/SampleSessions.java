@@ -19,10 +19,10 @@ import java.util.Set;
 import java.util.UUID;
 
 /** Real session events built with the gateway's own factories, as a gateway would publish them. */
-final class SampleSessions {
+public final class SampleSessions {
   private SampleSessions() {}
 
-  static SessionInfo session(String subject, List<String> groups, String target) {
+  public static SessionInfo session(String subject, List<String> groups, String target) {
     return new SessionInfo(UUID.randomUUID().toString(), "gw-test", new Identity(subject, groups,
         "https://idp.test", Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS)),
         target, "postgres");
@@ -32,12 +32,26 @@ final class SampleSessions {
    * A complete session: started; an allowed SELECT (3 rows); a denied DROP; a reviewed DELETE with its approval
    * request and decision (on the approvals topics); a failed SELECT; ended.
    */
-  static List<SessionEvent> complete(SessionInfo s) {
+  public static List<SessionEvent> complete(SessionInfo s) {
     List<SessionEvent> events = new ArrayList<>();
     events.add(SessionEvents.started(s, "127.0.0.1:50000", "psql", true, List.of("agents-read")));
     events.addAll(body(s));
     events.add(SessionEvents.ended(s, "client terminated", 1234, 4));
-    return events;
+    return spaced(events);
+  }
+
+  /**
+   * The same events 1 ms apart from the first one's time: built in a tight loop, several would share a
+   * microsecond, and the order of events with equal times across topics is not defined.
+   */
+  public static List<SessionEvent> spaced(List<SessionEvent> events) {
+    List<SessionEvent> out = new ArrayList<>();
+    Instant base = events.get(0).time();
+    for (int i = 0; i < events.size(); i++) {
+      SessionEvent e = events.get(i);
+      out.add(new SessionEvent(e.id(), e.type(), base.plusMillis(i), e.session(), e.details()));
+    }
+    return out;
   }
 
   /** Everything but session.ended. */
