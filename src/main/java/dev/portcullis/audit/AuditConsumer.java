@@ -176,12 +176,18 @@ public final class AuditConsumer {
       if (!records.isEmpty()) {
         Batch batch = Batch.of(records);
         AuditStore.WriteResult result;
+        String why = null;
         try {
           result = await(store.write(batch.rows(), batch.letters()));
         } catch (Exception e) {
+          why = cause(e);
+          result = AuditStore.isDataError(e) ? oneByOne(batch, e) : null;
+        }
+        if (result == null) {
           Duration wait = backoff.next();
-          stats = add(stats, records.count(), new AuditStore.WriteResult(0, 0, 0), 1, stats.lag());
-          log.warn("audit store write failed ({}); {} records stay uncommitted, retrying in {} ms", cause(e),
+          // counted as consumed once stored: these records come again after the rewind
+          stats = add(stats, 0, new AuditStore.WriteResult(0, 0, 0), 1, stats.lag());
+          log.warn("audit store write failed ({}); {} records stay uncommitted, retrying in {} ms", why,
               records.count(), wait.toMillis());
           batch.rewind(consumer);
           stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -197,6 +203,16 @@ public final class AuditConsumer {
         logStats("running");
         nextStats = System.nanoTime() + statsEvery.toNanos();
       }
+    }
+  }
+
+  /** The batch row by row after a data error; {@code null} when that fails too (the store is down, say). */
+  private AuditStore.WriteResult oneByOne(Batch batch, Exception batchError) {
+    log.warn("audit store refused a batch ({}); storing its records one by one", cause(batchError));
+    try {
+      return await(store.writeOneByOne(batch.rows(), batch.letters()));
+    } catch (Exception e) {
+      return null; // logged by the caller, which rewinds and retries
     }
   }
 

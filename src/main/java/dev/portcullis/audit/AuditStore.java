@@ -112,6 +112,43 @@ public final class AuditStore {
     });
   }
 
+  /**
+   * Stores events one transaction each, so that a row the store refuses (a data error, such as a time outside
+   * PostgreSQL's range) becomes a dead letter instead of failing its whole batch on every retry. Any other
+   * failure fails the write, as {@link #write} does.
+   */
+  public Future<WriteResult> writeOneByOne(List<EventRow> rows, List<DeadLetter> letters) {
+    Future<WriteResult> chain = write(List.of(), letters);
+    for (EventRow row : rows) {
+      chain = chain.compose(sum -> write(List.of(row), List.of())
+          .recover(err -> isDataError(err) ? write(List.of(), List.of(refused(row, err))) : Future.failedFuture(err))
+          .map(r -> new WriteResult(sum.inserted() + r.inserted(), sum.duplicates() + r.duplicates(),
+              sum.deadLetters() + r.deadLetters())));
+    }
+    return chain;
+  }
+
+  /**
+   * Whether PostgreSQL refused the data itself (SQLSTATE class 22 data exception, 23 integrity violation, 54
+   * program limit): retrying the same rows cannot succeed.
+   */
+  public static boolean isDataError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null) {
+        String state = pg.getSqlState();
+        return state.startsWith("22") || state.startsWith("23") || state.startsWith("54");
+      }
+    }
+    return false;
+  }
+
+  private static DeadLetter refused(EventRow row, Throwable err) {
+    // The row kept no record key; the key is the session id by contract.
+    return new DeadLetter(row.source(), row.sessionId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        row.json().getBytes(java.nio.charset.StandardCharsets.UTF_8), "the audit store refused the event: "
+        + err.getMessage());
+  }
+
   /** The events matching a search, oldest first. */
   public Future<List<SessionEvent>> search(AuditQuery query) {
     AuditQuery.Sql sql = query.toSql();

@@ -190,6 +190,13 @@ class AuditConsumerTest {
     f.publishRaw(sessions, null, new byte[] {(byte) 0xC3, (byte) 0x28});
     f.publishRaw(sessions, "k4", null);
     List<SessionEvent> events = SampleSessions.complete(SampleSessions.session("bot", List.of("g"), "orders"));
+    // Well-formed, but its subject is too long for the subject index: the store itself refuses the row.
+    StringBuilder subject = new StringBuilder();
+    java.util.Random random = new java.util.Random(7);
+    while (subject.length() < 20_000) {
+      subject.append(Long.toString(random.nextLong(), 36));
+    }
+    f.publish(SampleSessions.complete(SampleSessions.session(subject.toString(), List.of(), "orders")).subList(0, 1));
     f.publish(events);
     AuditConsumer c = consumer(f, "g-dead");
     c.start();
@@ -199,7 +206,7 @@ class AuditConsumerTest {
         ResultSet rs = st.executeQuery("SELECT topic, partition, \"offset\", convert_from(key, 'UTF8'), error"
             + " FROM audit_dead_letters ORDER BY \"offset\"")) {
       String[] errors = {"not a Portcullis event: not a JSON object", "not a Portcullis event: unsupported schemaVersion: 2",
-          "value is not UTF-8", "record has no value"};
+          "value is not UTF-8", "record has no value", "the audit store refused the event"};
       for (int i = 0; i < errors.length; i++) {
         assertTrue(rs.next(), "dead letter " + i);
         assertEquals(sessions, rs.getString(1));
@@ -209,7 +216,7 @@ class AuditConsumerTest {
       }
       assertTrue(!rs.next());
     }
-    assertEquals(4, c.stats().deadLetters());
+    assertEquals(5, c.stats().deadLetters());
     assertNull(c.failure());
   }
 
