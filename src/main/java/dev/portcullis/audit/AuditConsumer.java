@@ -122,6 +122,7 @@ public final class AuditConsumer {
     p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "30000");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // a new group audits what is already there
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "portcullis-audit");
+    p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false"); // the gateways' producers or ops create them
     p.putAll(kafka.properties());
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());

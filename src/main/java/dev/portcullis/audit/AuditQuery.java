@@ -35,7 +35,10 @@ public record AuditQuery(String subject, String group, String target, String dec
     equal(where, params, "target", target);
     equal(where, params, "decision", decision);
     equal(where, params, "type", type);
-    equal(where, params, "session_id", session);
+    if (session != null) {
+      params.add(session);
+      where.add("starts_with(session_id, $" + params.size() + ")"); // an id prefix, as the table shows it
+    }
     if (since != null) {
       params.add(OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
       where.add("time >= $" + params.size());

@@ -182,6 +182,21 @@ public final class AuditStore {
     });
   }
 
+  /**
+   * The session ids that start with {@code prefix}, at most {@code max} of them (a full id matches itself), so an
+   * operator can paste the short id the search table shows.
+   */
+  public Future<List<String>> sessionsStartingWith(String prefix, int max) {
+    return pool.preparedQuery("SELECT DISTINCT session_id FROM audit_events WHERE starts_with(session_id, $1)"
+            + " ORDER BY session_id LIMIT $2")
+        .execute(Tuple.of(prefix, max))
+        .map(rs -> {
+          List<String> ids = new ArrayList<>();
+          rs.forEach(row -> ids.add(row.getString(0)));
+          return ids;
+        });
+  }
+
   public Future<Void> close() {
     return pool.close();
   }

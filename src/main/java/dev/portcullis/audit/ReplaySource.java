@@ -12,6 +12,7 @@ public sealed interface ReplaySource permits StoreReplay, KafkaReplay {
    * arrive until {@code session.ended} or until {@code stop} says so.
    *
    * @return how many events were emitted; 0 means the source does not know the session (nothing is followed then)
+   * @throws IllegalArgumentException when the id is ambiguous (a prefix of several sessions)
    */
   long replay(String sessionId, boolean follow, Consumer<SessionEvent> out, BooleanSupplier stop) throws Exception;
 

@@ -17,7 +17,7 @@ public final class SearchTable {
 
   private SearchTable() {}
 
-  /** An id prefix, as git shows commits: enough to tell sessions apart, and to paste into --session LIKE searches. */
+  /** An id prefix, as git shows commits: enough to tell sessions apart; --session and replay accept it. */
   private static String prefix(String id, int n) {
     return id.length() <= n ? id : id.substring(0, n);
   }

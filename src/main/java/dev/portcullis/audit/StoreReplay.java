@@ -27,9 +27,31 @@ public final class StoreReplay implements ReplaySource {
     this.pollEvery = pollEvery;
   }
 
+  /**
+   * The full session id for an id or a unique prefix of one; {@code null} when no session matches.
+   *
+   * @throws IllegalArgumentException when the prefix matches several sessions
+   */
+  public String resolve(String idOrPrefix) throws Exception {
+    List<String> ids = store.sessionsStartingWith(idOrPrefix, 5).toCompletionStage().toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+    if (ids.contains(idOrPrefix) || ids.size() == 1) {
+      return ids.contains(idOrPrefix) ? idOrPrefix : ids.get(0);
+    }
+    if (ids.isEmpty()) {
+      return null;
+    }
+    throw new IllegalArgumentException("'" + idOrPrefix + "' matches several sessions: " + String.join(", ", ids)
+        + (ids.size() == 5 ? ", …" : ""));
+  }
+
   @Override
-  public long replay(String sessionId, boolean follow, Consumer<SessionEvent> out, BooleanSupplier stop)
+  public long replay(String idOrPrefix, boolean follow, Consumer<SessionEvent> out, BooleanSupplier stop)
       throws Exception {
+    String sessionId = resolve(idOrPrefix);
+    if (sessionId == null) {
+      return 0;
+    }
     Set<String> seen = new HashSet<>();
     Instant lastStored = null;
     boolean ended = false;

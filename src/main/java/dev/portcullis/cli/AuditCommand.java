@@ -62,7 +62,7 @@ final class AuditCommand {
     @Option(names = "--type", description = "Event type, e.g. statement.decided, session.started.")
     String type;
 
-    @Option(names = "--session", description = "Session id.")
+    @Option(names = "--session", description = "Session id, or its first characters (as the table shows them).")
     String session;
 
     @Option(names = "--since", converter = TimeConverter.class, description = "Events at or after this time.")

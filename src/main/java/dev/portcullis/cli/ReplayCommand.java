@@ -28,7 +28,8 @@ final class ReplayCommand implements Callable<Integer> {
 
   enum Format { text, json }
 
-  @Parameters(index = "0", paramLabel = "SESSION_ID", description = "The session id (as in events and search output).")
+  @Parameters(index = "0", paramLabel = "SESSION_ID",
+      description = "The session id; with --source store, a unique prefix such as the 8 characters search shows.")
   String sessionId;
 
   @Option(names = "--config", required = true, description = "Audit config (YAML).")

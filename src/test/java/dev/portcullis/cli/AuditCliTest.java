@@ -189,6 +189,15 @@ class AuditCliTest {
   }
 
   @Test
+  void theShortIdTheTableShowsSelectsTheSession() {
+    String shortId = ci.sessionId().substring(0, 8);
+    assertEquals(ids(ciEvents), search("--session", shortId, "--format", "json").ids());
+    Run full = run("replay", ci.sessionId(), "--config", config.toString(), "--format", "json");
+    assertEquals(full.out(), run("replay", shortId, "--config", config.toString(), "--format", "json").out());
+    assertEquals(0, search("--session", "zz", "--format", "json").events().size());
+  }
+
+  @Test
   void anUnknownSessionExitsOne() {
     assertEquals(1, run("replay", "no-such-session", "--config", config.toString()).exit());
     assertEquals(1, run("replay", "no-such-session", "--config", config.toString(), "--source", "kafka").exit());
