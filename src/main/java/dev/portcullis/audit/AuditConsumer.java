@@ -3,23 +3,20 @@ package dev.portcullis.audit;
 import dev.portcullis.config.AuditConfig;
 import dev.portcullis.events.TopicRouting;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,7 +172,7 @@ public final class AuditConsumer {
     while (!stopping()) {
       ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
       if (!records.isEmpty()) {
-        Batch batch = Batch.of(records);
+        ConsumedBatch batch = ConsumedBatch.of(records);
         AuditStore.WriteResult result;
         String why = null;
         try {
@@ -196,7 +193,14 @@ public final class AuditConsumer {
         }
         backoff.reset();
         afterStoreCommit.run();
-        consumer.commitSync(batch.nextOffsets());
+        try {
+          consumer.commitSync(batch.nextOffsets());
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+          // The partitions moved to another member meanwhile; it gets these records again, and the store
+          // already has them, so they only count as its duplicates.
+          log.warn("audit consumer could not commit after a rebalance ({}); the new owner re-reads {} records",
+              e.getMessage(), records.count());
+        }
         stats = add(stats, records.count(), result, 0, stats.lag());
       }
       if (System.nanoTime() - nextStats >= 0) {
@@ -208,7 +212,7 @@ public final class AuditConsumer {
   }
 
   /** The batch row by row after a data error; {@code null} when that fails too (the store is down, say). */
-  private AuditStore.WriteResult oneByOne(Batch batch, Exception batchError) {
+  private AuditStore.WriteResult oneByOne(ConsumedBatch batch, Exception batchError) {
     log.warn("audit store refused a batch ({}); storing its records one by one", cause(batchError));
     try {
       return await(store.writeOneByOne(batch.rows(), batch.letters()));
@@ -246,62 +250,6 @@ public final class AuditConsumer {
       root = root.getCause();
     }
     return root.getMessage() != null ? root.getMessage() : root.toString();
-  }
-
-  /** One polled batch decoded, with the offsets it spans per partition. */
-  private record Batch(List<EventRow> rows, List<DeadLetter> letters, Map<TopicPartition, Long> first,
-      Map<TopicPartition, OffsetAndMetadata> nextOffsets) {
-
-    static Batch of(ConsumerRecords<byte[], byte[]> records) {
-      List<EventRow> rows = new ArrayList<>(records.count());
-      List<DeadLetter> letters = new ArrayList<>();
-      Map<TopicPartition, Long> first = new HashMap<>();
-      Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
-      for (ConsumerRecord<byte[], byte[]> r : records) {
-        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-        first.putIfAbsent(tp, r.offset());
-        next.put(tp, new OffsetAndMetadata(r.offset() + 1));
-        EventRow.Source source = new EventRow.Source(r.topic(), r.partition(), r.offset());
-        RecordDecoder.Decoded decoded = RecordDecoder.decode(source, r.key(), r.value());
-        if (decoded instanceof RecordDecoder.Stored s) {
-          rows.add(s.row());
-        } else if (decoded instanceof RecordDecoder.Rejected d) {
-          letters.add(d.letter());
-        }
-      }
-      return new Batch(rows, letters, first, next);
-    }
-
-    /** Seeks back so the next poll returns this batch again (for partitions still assigned). */
-    void rewind(KafkaConsumer<byte[], byte[]> consumer) {
-      first.forEach((tp, offset) -> {
-        if (consumer.assignment().contains(tp)) {
-          consumer.seek(tp, offset);
-        }
-      });
-    }
-  }
-
-  /** Doubling waits from 500 ms up to a ceiling. */
-  private static final class Backoff {
-    private final Duration max;
-    private Duration current = Duration.ZERO;
-
-    Backoff(Duration max) {
-      this.max = max;
-    }
-
-    Duration next() {
-      current = current.isZero() ? Duration.ofMillis(500) : current.multipliedBy(2);
-      if (current.compareTo(max) > 0) {
-        current = max;
-      }
-      return current;
-    }
-
-    void reset() {
-      current = Duration.ZERO;
-    }
   }
 
   private final class RebalanceLog implements ConsumerRebalanceListener {
