@@ -50,6 +50,15 @@ class AuditConfigLoaderTest {
   }
 
   @Test
+  void theComposeDeploymentsAuditConfigLoads() {
+    AuditConfig c = new AuditConfigLoader(Map.of("AUDIT_PASSWORD", "pw")::get).load(Path.of("deploy/compose/audit.yaml"));
+    assertEquals("kafka:9092", c.kafka().bootstrapServers());
+    assertEquals("portcullis-audit", c.kafka().groupId());
+    assertEquals("audit-db", c.store().host());
+    assertEquals("pw", c.store().password().reveal());
+  }
+
+  @Test
   void passwordFileAndTlsResolveAgainstTheConfigDirectory() throws IOException {
     Files.writeString(dir.resolve("pw"), "from-file\n");
     Files.writeString(dir.resolve("ca.pem"), "not checked here");
