@@ -22,7 +22,7 @@ public final class AuditConfigLoader {
   private static final Set<String> KAFKA = YamlMap.allowed("bootstrapServers", "topicPrefix", "groupId", "properties");
   private static final Set<String> STORE = YamlMap.allowed("host", "port", "database", "username", "passwordEnv",
       "passwordFile", "tls");
-  private static final Set<String> TLS = YamlMap.allowed("mode", "ca");
+  private static final Set<String> TLS = YamlMap.allowed("mode", "caFile");
 
   private final Function<String, String> env;
 
@@ -100,9 +100,9 @@ public final class AuditConfigLoader {
       return AuditConfig.StoreTls.disabled();
     }
     String mode = t.oneOf("mode", Set.of("disable", "require", "verify-full"), "disable");
-    Path ca = t.has("ca") ? base.resolve(t.string("ca")).normalize() : null;
+    Path ca = t.has("caFile") ? base.resolve(t.string("caFile")).normalize() : null;
     if (ca != null && !Files.isReadable(ca)) {
-      throw t.error("ca", "store.tls.ca: cannot read " + ca);
+      throw t.error("caFile", "store.tls.caFile: cannot read " + ca);
     }
     return new AuditConfig.StoreTls(
         AuditConfig.StoreTls.Mode.valueOf(mode.toUpperCase(Locale.ROOT).replace('-', '_')), ca);

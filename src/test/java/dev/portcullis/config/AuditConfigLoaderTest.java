@@ -64,7 +64,7 @@ class AuditConfigLoaderTest {
     Files.writeString(dir.resolve("ca.pem"), "not checked here");
     AuditConfig c = new AuditConfigLoader(Map.<String, String>of()::get).load(write("""
         kafka: { bootstrapServers: "k:9092", topicPrefix: "acme.", groupId: audit-2 }
-        store: { username: u, passwordFile: pw, port: 6432, database: a, tls: { mode: verify-full, ca: ca.pem } }
+        store: { username: u, passwordFile: pw, port: 6432, database: a, tls: { mode: verify-full, caFile: ca.pem } }
         """));
     assertEquals("from-file", c.store().password().reveal());
     assertEquals(AuditConfig.StoreTls.Mode.VERIFY_FULL, c.store().tls().mode());
