@@ -1,0 +1,210 @@
+package dev.portcullis.events.kafka;
+
+import dev.portcullis.events.spool.Spool;
+import dev.portcullis.events.spool.SpoolReader;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that moves spooled records to Kafka, in spool order, and acknowledges them in the spool once the
+ * brokers have ({@code acks=all}, idempotent producer). At most {@link #WINDOW} records are in flight; the spool's
+ * cursor only ever moves over a prefix of acknowledged records, so a restart resends from the first record that
+ * may not have arrived (at-least-once).
+ *
+ * <p>The producer never expires a record (infinite delivery timeout), so during an outage records simply wait and
+ * the spool grows. Any other failure closes the producer and resends from the cursor with a fresh one.
+ */
+final class KafkaForwarder implements Runnable {
+  static final int WINDOW = 10_000;
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaForwarder.class);
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long RETRY_BACKOFF_MS = 1_000;
+
+  /** One sent record; completed by the producer's I/O thread. */
+  private static final class InFlight {
+    final long end;
+    volatile boolean done;
+    volatile Exception failure;
+
+    InFlight(long end) {
+      this.end = end;
+    }
+  }
+
+  private final Spool spool;
+  private final Supplier<Producer<byte[], byte[]>> producers;
+  private final AtomicLong delivered = new AtomicLong();
+  private final AtomicLong undeliverable = new AtomicLong();
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  private volatile Thread thread;
+  private volatile boolean stopping;
+
+  private Producer<byte[], byte[]> first;
+
+  /** @param first the producer to start with (already created, so a bad config fails the sink's open) */
+  KafkaForwarder(Spool spool, Producer<byte[], byte[]> first, Supplier<Producer<byte[], byte[]>> producers) {
+    this.spool = spool;
+    this.first = first;
+    this.producers = producers;
+  }
+
+  void start() {
+    Thread t = new Thread(this, "portcullis-kafka-forwarder");
+    t.setDaemon(true);
+    thread = t;
+    spool.onAppend(this::wake);
+    t.start();
+  }
+
+  /** Stops after the current step and closes the producer, waiting at most {@code timeoutMs} for the thread. */
+  void stop(long timeoutMs) throws InterruptedException {
+    stopping = true;
+    Thread t = thread;
+    if (t != null) {
+      wake();
+      t.join(timeoutMs);
+      if (t.isAlive()) {
+        LOG.warn("kafka forwarder did not stop within {} ms; interrupting it", timeoutMs);
+        t.interrupt();
+        t.join(timeoutMs);
+      }
+    }
+  }
+
+  /** Records the brokers acknowledged (since start). */
+  long delivered() {
+    return delivered.get();
+  }
+
+  /** Records Kafka refused for good (e.g. larger than the broker accepts), logged and skipped. */
+  long undeliverable() {
+    return undeliverable.get();
+  }
+
+  private void wake() {
+    Thread t = thread;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  @Override
+  public void run() {
+    try (SpoolReader reader = spool.reader()) {
+      Producer<byte[], byte[]> producer = first;
+      first = null;
+      while (!stopping) {
+        try {
+          producer = producer != null ? producer : producers.get();
+          forward(reader, producer);
+        } catch (Exception e) {
+          if (!stopping) {
+            LOG.warn("kafka forwarder: {}; resending from the last acknowledged event", e.toString());
+          }
+        } finally {
+          if (producer != null) {
+            // A short close: whatever the brokers acknowledge meanwhile still moves the cursor below.
+            closeQuietly(producer);
+            producer = null;
+          }
+          advance();
+        }
+        if (!stopping) {
+          inFlight.clear();
+          reader.rewind(spool.cursor());
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(RETRY_BACKOFF_MS));
+        }
+      }
+    } catch (Exception e) {
+      LOG.error("kafka forwarder stopped: {}; undelivered events stay in the spool {} for the next start",
+          e.toString(), spool.dir(), e);
+    }
+  }
+
+  private void closeQuietly(Producer<byte[], byte[]> producer) {
+    try {
+      producer.close(stopping ? java.time.Duration.ofSeconds(2) : java.time.Duration.ZERO);
+    } catch (RuntimeException e) {
+      LOG.debug("kafka producer close: {}", e.toString());
+    }
+  }
+
+  /** Sends until stopped or until a failure asks for a fresh producer (then returns). */
+  private void forward(SpoolReader reader, Producer<byte[], byte[]> producer) throws Exception {
+    while (!stopping) {
+      if (!advance()) {
+        return;
+      }
+      if (inFlight.size() >= WINDOW) {
+        LockSupport.parkNanos(IDLE_PARK_NANOS);
+        continue;
+      }
+      SpoolReader.Chunk chunk = reader.read(WINDOW - inFlight.size());
+      if (chunk.entries().isEmpty() && chunk.end() == (inFlight.isEmpty() ? spool.cursor() : inFlight.peekLast().end)) {
+        LockSupport.parkNanos(IDLE_PARK_NANOS);
+        continue;
+      }
+      for (SpoolReader.Entry entry : chunk.entries()) {
+        InFlight f = new InFlight(entry.end());
+        inFlight.add(f);
+        producer.send(new ProducerRecord<>(entry.record().topic(), entry.record().key(), entry.record().value()),
+            (metadata, error) -> {
+              if (error != null) {
+                f.failure = error;
+              } else {
+                f.done = true;
+              }
+              wake();
+            });
+      }
+      long lastEnd = inFlight.isEmpty() ? spool.cursor() : inFlight.peekLast().end;
+      if (chunk.end() > lastEnd) {
+        InFlight skipped = new InFlight(chunk.end()); // corrupt bytes the reader skipped: nothing to send
+        skipped.done = true;
+        inFlight.add(skipped);
+      }
+    }
+  }
+
+  /**
+   * Moves the spool's cursor over the acknowledged prefix of what is in flight.
+   *
+   * @return false when a record failed in a way that needs a fresh producer
+   */
+  private boolean advance() {
+    long acknowledged = -1;
+    while (!inFlight.isEmpty()) {
+      InFlight head = inFlight.peekFirst();
+      Exception failure = head.failure;
+      if (failure instanceof RecordTooLargeException || failure instanceof RecordBatchTooLargeException) {
+        undeliverable.incrementAndGet();
+        LOG.error("kafka: an event record is larger than the brokers accept ({}); it is skipped: AN AUDIT EVENT "
+            + "IS LOST (raise max.request.size / message.max.bytes)", failure.getMessage());
+      } else if (failure != null) {
+        if (!stopping) {
+          LOG.warn("kafka: delivery failed ({}); resending from the last acknowledged event", failure.toString());
+        }
+        break;
+      } else if (!head.done) {
+        break;
+      } else {
+        delivered.incrementAndGet();
+      }
+      acknowledged = head.end;
+      inFlight.pollFirst();
+    }
+    if (acknowledged >= 0) {
+      spool.acknowledge(acknowledged);
+    }
+    return inFlight.isEmpty() || inFlight.peekFirst().failure == null;
+  }
+}
