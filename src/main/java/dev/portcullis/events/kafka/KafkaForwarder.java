@@ -73,8 +73,7 @@ final class KafkaForwarder implements Runnable {
       wake();
       t.join(timeoutMs);
       if (t.isAlive()) {
-        LOG.warn("kafka forwarder did not stop within {} ms; interrupting it", timeoutMs);
-        t.interrupt();
+        t.interrupt(); // blocked in send() waiting for metadata of an unreachable cluster
         t.join(timeoutMs);
       }
     }
@@ -132,7 +131,7 @@ final class KafkaForwarder implements Runnable {
 
   private void closeQuietly(Producer<byte[], byte[]> producer) {
     try {
-      producer.close(stopping ? java.time.Duration.ofSeconds(2) : java.time.Duration.ZERO);
+      producer.close(stopping ? java.time.Duration.ofSeconds(1) : java.time.Duration.ZERO);
     } catch (RuntimeException e) {
       LOG.debug("kafka producer close: {}", e.toString());
     }

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class KafkaSink implements EventSink {
   /** How long close waits for Kafka to acknowledge what is spooled before leaving it for the next start. */
   public static final long FLUSH_TIMEOUT_MS = 5_000;
+  /** During close, no acknowledgement for this long means Kafka is away: stop waiting for it. */
+  private static final long STALLED_MS = 2_000;
   private static final long DROP_LOG_INTERVAL_MS = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSink.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -148,10 +150,12 @@ public final class KafkaSink implements EventSink {
     return writer.<Void>executeBlocking(() -> {
       closed = true;
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FLUSH_TIMEOUT_MS);
-      while (spool.unacknowledgedBytes() > 0 && System.nanoTime() < deadline) {
+      // Wait while Kafka is acknowledging; an unreachable Kafka is not worth holding the shutdown for.
+      while (spool.unacknowledgedBytes() > 0 && System.nanoTime() < deadline
+          && System.currentTimeMillis() - spool.lastProgressMillis() < STALLED_MS) {
         Thread.sleep(10); // nothing to await: the forwarder moves the cursor from its own thread
       }
-      forwarder.stop(5_000);
+      forwarder.stop(1_000);
       long left = spool.unacknowledgedBytes();
       if (left > 0) {
         LOG.warn("kafka sink: stopping with {} bytes of events not yet acknowledged by Kafka; they stay in the "
