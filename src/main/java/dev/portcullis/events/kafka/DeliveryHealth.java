@@ -61,8 +61,9 @@ public final class DeliveryHealth implements SessionGate {
     if (spoolFull) {
       now = "the event spool is full";
     } else if (waitingBytes > 0 && nowMs - lastProgressMs > maxOutageMs) {
-      now = "Kafka has acknowledged no event for " + (nowMs - lastProgressMs) / 1000 + " s (events.kafka.maxOutage "
-          + maxOutageMs / 1000.0 + " s); " + waitingBytes + " bytes of events wait in the spool";
+      now = String.format(java.util.Locale.ROOT, "Kafka has acknowledged no event for %.1f s (events.kafka.maxOutage "
+          + "%.1f s); %d bytes of events wait in the spool", (nowMs - lastProgressMs) / 1000.0, maxOutageMs / 1000.0,
+          waitingBytes);
     }
     String before = problem;
     if (now != null && before == null) {
@@ -78,9 +79,9 @@ public final class DeliveryHealth implements SessionGate {
         LOG.error(message(now) + " (for " + (nowMs - problemSince) / 1000 + " s)");
       }
     } else if (before != null) {
-      problem = null;
       LOG.info("audit events are being delivered again after {} s; new sessions are admitted normally",
           (nowMs - problemSince) / 1000);
+      problem = null;
     }
   }
 

@@ -47,6 +47,8 @@ final class KafkaForwarder implements Runnable {
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private volatile Thread thread;
   private volatile boolean stopping;
+  /** A record of the current producer failed: send nothing more with it. */
+  private volatile boolean failed;
 
   private Producer<byte[], byte[]> first;
 
@@ -119,6 +121,7 @@ final class KafkaForwarder implements Runnable {
         }
         if (!stopping) {
           inFlight.clear();
+          failed = false;
           reader.rewind(spool.cursor());
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(RETRY_BACKOFF_MS));
         }
@@ -153,12 +156,18 @@ final class KafkaForwarder implements Runnable {
         continue;
       }
       for (SpoolReader.Entry entry : chunk.entries()) {
+        if (failed) {
+          // Nothing more may go out after a failed record (its send may fail synchronously, e.g. no metadata
+          // within max.block.ms): a later record delivered before the resent one would break per-session order.
+          return;
+        }
         InFlight f = new InFlight(entry.end());
         inFlight.add(f);
         producer.send(new ProducerRecord<>(entry.record().topic(), entry.record().key(), entry.record().value()),
             (metadata, error) -> {
               if (error != null) {
                 f.failure = error;
+                failed = true;
               } else {
                 f.done = true;
               }
