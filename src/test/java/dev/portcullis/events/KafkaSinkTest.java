@@ -135,6 +135,33 @@ class KafkaSinkTest {
     await(vertx.undeploy(second));
   }
 
+  @Test
+  void aFullSpoolDropsCountsAndMakesEventsUndeliverable() throws Exception {
+    String nowhere = "127.0.0.1:" + freePort();
+    EventsConfig config = new EventsConfig(EventsConfig.Sink.KAFKA, null, new EventsConfig.Kafka(nowhere, "full.",
+        tmp.resolve("spool"), 1 << 20, EventsConfig.OnUnavailable.KEEP_SERVING, Duration.ofMinutes(5), Map.of()));
+    DeliveryHealth health = EventPublisherVerticle.deliveryHealth(config);
+    String deployment = await(vertx.deployVerticle(EventPublisherVerticle.forConfig(config, health)));
+    assertFalse(health.undeliverable());
+    for (int s = 0; s < 30; s++) {
+      await(publishFromOwnContext(sessionEvents(s, 100)));
+    }
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while ((!health.undeliverable() || health.stats().droppedSpoolFull() == 0) && System.nanoTime() < deadline) {
+      Thread.onSpinWait(); // the publisher's thread and the health timer move these: nothing to await
+    }
+    assertTrue(health.stats().droppedSpoolFull() > 0, "events beyond maxBytes are dropped and counted");
+    assertTrue(health.undeliverable(), "a full spool makes events undeliverable");
+    assertTrue(health.admitsNewSessions(), "keep-serving still admits sessions");
+    assertEquals(1, health.stats().sessionsServedUndeliverable());
+    long onDisk;
+    try (Stream<Path> files = Files.list(tmp.resolve("spool"))) {
+      onDisk = files.filter(f -> f.toString().endsWith(".seg")).mapToLong(f -> f.toFile().length()).sum();
+    }
+    assertTrue(onDisk <= 1 << 20, "the spool stays within maxBytes: " + onDisk);
+    await(vertx.undeploy(deployment));
+  }
+
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
