@@ -28,6 +28,7 @@ final class KafkaForwarder implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaForwarder.class);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long RETRY_BACKOFF_MS = 1_000;
+  private static final long RESET_LOG_INTERVAL_MS = 60_000;
 
   /** One sent record; completed by the producer's I/O thread. */
   private static final class InFlight {
@@ -49,6 +50,8 @@ final class KafkaForwarder implements Runnable {
   private volatile boolean stopping;
   /** A record of the current producer failed: send nothing more with it. */
   private volatile boolean failed;
+  private long resets;
+  private long lastResetLog = Long.MIN_VALUE / 2;
 
   private Producer<byte[], byte[]> first;
 
@@ -109,7 +112,7 @@ final class KafkaForwarder implements Runnable {
           forward(reader, producer);
         } catch (Exception e) {
           if (!stopping) {
-            LOG.warn("kafka forwarder: {}; resending from the last acknowledged event", e.toString());
+            logReset(e);
           }
         } finally {
           if (producer != null) {
@@ -129,6 +132,17 @@ final class KafkaForwarder implements Runnable {
     } catch (Exception e) {
       LOG.error("kafka forwarder stopped: {}; undelivered events stay in the spool {} for the next start",
           e.toString(), spool.dir(), e);
+    }
+  }
+
+  /** A reset repeats every few seconds while Kafka is away: log the first and then one a minute. */
+  private void logReset(Exception cause) {
+    resets++;
+    long now = System.currentTimeMillis();
+    if (now - lastResetLog >= RESET_LOG_INTERVAL_MS) {
+      LOG.warn("kafka: delivery failed ({}); resending from the last acknowledged event ({} resets so far)",
+          cause.toString(), resets);
+      lastResetLog = now;
     }
   }
 
@@ -199,7 +213,7 @@ final class KafkaForwarder implements Runnable {
             + "IS LOST (raise max.request.size / message.max.bytes)", failure.getMessage());
       } else if (failure != null) {
         if (!stopping) {
-          LOG.warn("kafka: delivery failed ({}); resending from the last acknowledged event", failure.toString());
+          logReset(failure);
         }
         break;
       } else if (!head.done) {
