@@ -29,6 +29,8 @@ final class KafkaForwarder implements Runnable {
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long RETRY_BACKOFF_MS = 1_000;
   private static final long RESET_LOG_INTERVAL_MS = 60_000;
+  /** In-flight records with no acknowledgement for this long: start over with a fresh producer. */
+  private static final long STALL_RESET_NANOS = TimeUnit.SECONDS.toNanos(15);
 
   /** One sent record; completed by the producer's I/O thread. */
   private static final class InFlight {
@@ -51,6 +53,7 @@ final class KafkaForwarder implements Runnable {
   /** A record of the current producer failed: send nothing more with it. */
   private volatile boolean failed;
   private long resets;
+  private long lastAckNanos;
   private long lastResetLog = Long.MIN_VALUE / 2;
 
   private Producer<byte[], byte[]> first;
@@ -156,8 +159,16 @@ final class KafkaForwarder implements Runnable {
 
   /** Sends until stopped or until a failure asks for a fresh producer (then returns). */
   private void forward(SpoolReader reader, Producer<byte[], byte[]> producer) throws Exception {
+    lastAckNanos = System.nanoTime();
     while (!stopping) {
       if (!advance()) {
+        return;
+      }
+      if (!inFlight.isEmpty() && System.nanoTime() - lastAckNanos > STALL_RESET_NANOS) {
+        // Seen with a fresh topic: the idempotent producer retried OUT_OF_ORDER_SEQUENCE_NUMBER forever. A new
+        // producer (new producer id) resending from the cursor gets going again; during an outage it costs little.
+        logReset(new IllegalStateException("no acknowledgement for "
+            + TimeUnit.NANOSECONDS.toSeconds(STALL_RESET_NANOS) + " s with records in flight"));
         return;
       }
       if (inFlight.size() >= WINDOW) {
@@ -168,6 +179,9 @@ final class KafkaForwarder implements Runnable {
       if (chunk.entries().isEmpty() && chunk.end() == (inFlight.isEmpty() ? spool.cursor() : inFlight.peekLast().end)) {
         LockSupport.parkNanos(IDLE_PARK_NANOS);
         continue;
+      }
+      if (inFlight.isEmpty()) {
+        lastAckNanos = System.nanoTime(); // the stall clock runs only while records wait for an acknowledgement
       }
       for (SpoolReader.Entry entry : chunk.entries()) {
         if (failed) {
@@ -226,6 +240,7 @@ final class KafkaForwarder implements Runnable {
     }
     if (acknowledged >= 0) {
       spool.acknowledge(acknowledged);
+      lastAckNanos = System.nanoTime();
     }
     return inFlight.isEmpty() || inFlight.peekFirst().failure == null;
   }

@@ -150,10 +150,11 @@ public final class KafkaSink implements EventSink {
     return writer.<Void>executeBlocking(() -> {
       closed = true;
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FLUSH_TIMEOUT_MS);
+      long end = spool.end();
       // Wait while Kafka is acknowledging; an unreachable Kafka is not worth holding the shutdown for.
-      while (spool.unacknowledgedBytes() > 0 && System.nanoTime() < deadline
-          && System.currentTimeMillis() - spool.lastProgressMillis() < STALLED_MS) {
-        Thread.sleep(10); // nothing to await: the forwarder moves the cursor from its own thread
+      while (System.nanoTime() < deadline && System.currentTimeMillis() - spool.lastProgressMillis() < STALLED_MS
+          && !spool.awaitAcknowledged(end, 100)) {
+        // re-check the deadline and whether acknowledgements still come
       }
       forwarder.stop(1_000);
       long left = spool.unacknowledgedBytes();

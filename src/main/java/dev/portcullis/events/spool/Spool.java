@@ -45,6 +45,8 @@ public final class Spool implements AutoCloseable {
   private volatile boolean full;
   private volatile Runnable onAppend = () -> {};
   private boolean closed;
+  /** Notified whenever the cursor moves, for {@link #awaitAcknowledged}. */
+  private final Object progress = new Object();
 
   private Spool(Path dir, long maxBytes, long segmentBytes) throws IOException {
     this.dir = dir;
@@ -168,6 +170,9 @@ public final class Spool implements AutoCloseable {
     }
     cursor = offset;
     lastProgressMillis = System.currentTimeMillis();
+    synchronized (progress) {
+      progress.notifyAll();
+    }
     try {
       cursorFile.write(offset);
       deleteAcknowledgedSegments();
@@ -190,6 +195,21 @@ public final class Spool implements AutoCloseable {
       segments.remove(first.getKey());
       first = next;
     }
+  }
+
+  /** Waits until everything before {@code offset} is acknowledged; false when {@code timeoutMs} passed first. */
+  public boolean awaitAcknowledged(long offset, long timeoutMs) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    synchronized (progress) {
+      while (cursor < offset) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(progress, left);
+      }
+    }
+    return true;
   }
 
   /** Called (on the writer thread) after each append; the forwarder uses it to wake up. */
