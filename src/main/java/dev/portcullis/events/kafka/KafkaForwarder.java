@@ -138,6 +138,19 @@ final class KafkaForwarder implements Runnable {
     }
   }
 
+  /**
+   * Stops the producer at once from its own callback: after a failed batch an idempotent producer may bump its
+   * epoch and send the batches queued behind it, which would land before the failed one is resent and break
+   * per-session order. Closing from the callback aborts them before they go out (Kafka closes without waiting there).
+   */
+  private void haltAfterFailure(Producer<byte[], byte[]> producer) {
+    try {
+      producer.close(java.time.Duration.ZERO);
+    } catch (RuntimeException e) {
+      LOG.debug("kafka producer close after a failure: {}", e.toString());
+    }
+  }
+
   /** A reset repeats every few seconds while Kafka is away: log the first and then one a minute. */
   private void logReset(Exception cause) {
     resets++;
@@ -195,7 +208,10 @@ final class KafkaForwarder implements Runnable {
             (metadata, error) -> {
               if (error != null) {
                 f.failure = error;
-                failed = true;
+                if (!failed) {
+                  failed = true;
+                  haltAfterFailure(producer);
+                }
               } else {
                 f.done = true;
               }
