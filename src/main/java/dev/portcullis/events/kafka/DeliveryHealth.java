@@ -29,6 +29,7 @@ public final class DeliveryHealth implements SessionGate {
   private final AtomicLong sessionsRefused = new AtomicLong();
   private final AtomicLong sessionsServedUndeliverable = new AtomicLong();
   private final AtomicLong droppedSpoolFull = new AtomicLong();
+  private final AtomicLong refusedByKafka = new AtomicLong();
 
   public DeliveryHealth(OnUnavailable onUnavailable, long maxOutageMs) {
     this.onUnavailable = onUnavailable;
@@ -98,6 +99,11 @@ public final class DeliveryHealth implements SessionGate {
     droppedSpoolFull.addAndGet(n);
   }
 
+  /** Counts events Kafka refused for good (larger than the brokers accept); they are lost. */
+  void refusedByKafka(long n) {
+    refusedByKafka.addAndGet(n);
+  }
+
   /** True while events cannot be delivered. */
   public boolean undeliverable() {
     return problem != null;
@@ -109,7 +115,8 @@ public final class DeliveryHealth implements SessionGate {
 
   /** Counters for metrics and tests. */
   public Stats stats() {
-    return new Stats(episodes.get(), sessionsRefused.get(), sessionsServedUndeliverable.get(), droppedSpoolFull.get());
+    return new Stats(episodes.get(), sessionsRefused.get(), sessionsServedUndeliverable.get(), droppedSpoolFull.get(),
+        refusedByKafka.get());
   }
 
   /**
@@ -117,6 +124,8 @@ public final class DeliveryHealth implements SessionGate {
    * @param sessionsRefused             new sessions refused meanwhile (refuse-sessions)
    * @param sessionsServedUndeliverable new sessions admitted meanwhile (keep-serving)
    * @param droppedSpoolFull            events lost because the spool was full
+   * @param refusedByKafka              events lost because Kafka refused them for good (record too large)
    */
-  public record Stats(long episodes, long sessionsRefused, long sessionsServedUndeliverable, long droppedSpoolFull) {}
+  public record Stats(long episodes, long sessionsRefused, long sessionsServedUndeliverable, long droppedSpoolFull,
+      long refusedByKafka) {}
 }

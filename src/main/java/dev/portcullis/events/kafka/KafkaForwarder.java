@@ -4,7 +4,6 @@ import dev.portcullis.events.spool.Spool;
 import dev.portcullis.events.spool.SpoolReader;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
@@ -45,8 +44,7 @@ final class KafkaForwarder implements Runnable {
 
   private final Spool spool;
   private final Supplier<Producer<byte[], byte[]>> producers;
-  private final AtomicLong delivered = new AtomicLong();
-  private final AtomicLong undeliverable = new AtomicLong();
+  private final DeliveryHealth health;
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private volatile Thread thread;
   private volatile boolean stopping;
@@ -59,8 +57,10 @@ final class KafkaForwarder implements Runnable {
   private Producer<byte[], byte[]> first;
 
   /** @param first the producer to start with (already created, so a bad config fails the sink's open) */
-  KafkaForwarder(Spool spool, Producer<byte[], byte[]> first, Supplier<Producer<byte[], byte[]>> producers) {
+  KafkaForwarder(Spool spool, Producer<byte[], byte[]> first, Supplier<Producer<byte[], byte[]>> producers,
+      DeliveryHealth health) {
     this.spool = spool;
+    this.health = health;
     this.first = first;
     this.producers = producers;
   }
@@ -85,16 +85,6 @@ final class KafkaForwarder implements Runnable {
         t.join(timeoutMs);
       }
     }
-  }
-
-  /** Records the brokers acknowledged (since start). */
-  long delivered() {
-    return delivered.get();
-  }
-
-  /** Records Kafka refused for good (e.g. larger than the broker accepts), logged and skipped. */
-  long undeliverable() {
-    return undeliverable.get();
   }
 
   private void wake() {
@@ -238,7 +228,7 @@ final class KafkaForwarder implements Runnable {
       InFlight head = inFlight.peekFirst();
       Exception failure = head.failure;
       if (failure instanceof RecordTooLargeException || failure instanceof RecordBatchTooLargeException) {
-        undeliverable.incrementAndGet();
+        health.refusedByKafka(1);
         LOG.error("kafka: an event record is larger than the brokers accept ({}); it is skipped: AN AUDIT EVENT "
             + "IS LOST (raise max.request.size / message.max.bytes)", failure.getMessage());
       } else if (failure != null) {
@@ -248,8 +238,6 @@ final class KafkaForwarder implements Runnable {
         break;
       } else if (!head.done) {
         break;
-      } else {
-        delivered.incrementAndGet();
       }
       acknowledged = head.end;
       inFlight.pollFirst();

@@ -71,7 +71,8 @@ public final class KafkaSink implements EventSink {
       KafkaForwarder forwarder;
       try {
         Producer<byte[], byte[]> first = new KafkaProducer<>(ProducerProperties.of(config));
-        forwarder = new KafkaForwarder(spool, first, () -> new KafkaProducer<>(ProducerProperties.of(config)));
+        forwarder = new KafkaForwarder(spool, first, () -> new KafkaProducer<>(ProducerProperties.of(config)),
+            health);
       } catch (RuntimeException e) {
         spool.close();
         throw new IllegalArgumentException("events.kafka: cannot create the Kafka producer: " + e.getMessage(), e);

@@ -48,7 +48,7 @@ class DeliveryHealthTest {
     h.update(10_500, 0, 10_400, false);
     assertTrue(h.admitsNewSessions());
     assertEquals(List.of(Level.ERROR, Level.INFO), levels());
-    assertEquals(new DeliveryHealth.Stats(1, 1, 0, 0), h.stats());
+    assertEquals(new DeliveryHealth.Stats(1, 1, 0, 0, 0), h.stats());
   }
 
   @Test
@@ -62,6 +62,6 @@ class DeliveryHealthTest {
     assertEquals(List.of(Level.ERROR, Level.ERROR), levels(), "rate-limited, repeated");
     assertTrue(logs.list.get(0).getFormattedMessage().contains("keep-serving"));
     h.droppedSpoolFull(7);
-    assertEquals(new DeliveryHealth.Stats(1, 0, 1, 7), h.stats());
+    assertEquals(new DeliveryHealth.Stats(1, 0, 1, 7, 0), h.stats());
   }
 }
