@@ -157,8 +157,10 @@ class KafkaOutageEndToEndTest {
     try (Connection running = KafkaGatewayFixture.connect(port, fixture.token("steady-agent"))) {
       assertEquals(1, select(running, 1));
       kafka.stop();
-      assertEquals(2, select(running, 2)); // its events now wait in the spool
+      awaitUndeliverable(true); // nothing waits in the spool: the idle gateway's probes notice
       SQLException refused = awaitRefusal(probe);
+      assertEquals(0, probesAdmitted, "the first new session after maxOutage is refused");
+      assertEquals(2, select(running, 2)); // its events now wait in the spool
       assertEquals("57P03", refused.getSQLState());
       assertTrue(refused.getMessage().contains("audit events cannot be delivered"), refused.getMessage());
       assertEquals(3, select(running, 3), "a running session continues");

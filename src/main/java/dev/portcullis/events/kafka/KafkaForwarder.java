@@ -51,16 +51,29 @@ final class KafkaForwarder implements Runnable {
   /** A record of the current producer failed: send nothing more with it. */
   private volatile boolean failed;
   private long resets;
+  private final KafkaProbe probe;
+  private final long probeIntervalMs;
+  private final long probeTimeoutMs;
+  private long lastProbeMillis;
+  private volatile long lastContactMillis = System.currentTimeMillis();
   private long lastAckNanos;
   private long lastResetLog = Long.MIN_VALUE / 2;
 
   private Producer<byte[], byte[]> first;
 
   /** @param first the producer to start with (already created, so a bad config fails the sink's open) */
+  /**
+   * @param probe    asks the cluster whether it answers while nothing is being sent ({@code null}: never)
+   * @param maxOutageMs how long Kafka may stay away before events count as undeliverable; sets the probe pace
+   */
   KafkaForwarder(Spool spool, Producer<byte[], byte[]> first, Supplier<Producer<byte[], byte[]>> producers,
-      DeliveryHealth health) {
+      DeliveryHealth health, KafkaProbe probe, long maxOutageMs) {
     this.spool = spool;
     this.health = health;
+    this.probe = probe;
+    // Probe well within maxOutage, so that a reachable cluster never looks away between two probes.
+    this.probeIntervalMs = Math.max(100, Math.min(30_000, maxOutageMs / 4));
+    this.probeTimeoutMs = Math.max(200, Math.min(5_000, maxOutageMs / 2));
     this.first = first;
     this.producers = producers;
   }
@@ -125,6 +138,10 @@ final class KafkaForwarder implements Runnable {
     } catch (Exception e) {
       LOG.error("kafka forwarder stopped: {}; undelivered events stay in the spool {} for the next start",
           e.toString(), spool.dir(), e);
+    } finally {
+      if (probe != null) {
+        probe.close();
+      }
     }
   }
 
@@ -139,6 +156,23 @@ final class KafkaForwarder implements Runnable {
     } catch (RuntimeException e) {
       LOG.debug("kafka producer close after a failure: {}", e.toString());
     }
+  }
+
+  /** Nothing to send: every {@code probeIntervalMs}, check that the cluster still answers. */
+  private void probeWhileIdle() {
+    long now = System.currentTimeMillis();
+    if (probe == null || now - lastProbeMillis < probeIntervalMs) {
+      return;
+    }
+    lastProbeMillis = now;
+    if (probe.reachable(probeTimeoutMs)) {
+      lastContactMillis = System.currentTimeMillis();
+    }
+  }
+
+  /** When Kafka last answered: an acknowledgement, or an idle-time probe. */
+  long lastContactMillis() {
+    return lastContactMillis;
   }
 
   /** A reset repeats every few seconds while Kafka is away: log the first and then one a minute. */
@@ -180,6 +214,9 @@ final class KafkaForwarder implements Runnable {
       }
       SpoolReader.Chunk chunk = reader.read(WINDOW - inFlight.size());
       if (chunk.entries().isEmpty() && chunk.end() == (inFlight.isEmpty() ? spool.cursor() : inFlight.peekLast().end)) {
+        if (inFlight.isEmpty()) {
+          probeWhileIdle();
+        }
         LockSupport.parkNanos(IDLE_PARK_NANOS);
         continue;
       }
@@ -245,6 +282,7 @@ final class KafkaForwarder implements Runnable {
     if (acknowledged >= 0) {
       spool.acknowledge(acknowledged);
       lastAckNanos = System.nanoTime();
+      lastContactMillis = System.currentTimeMillis();
     }
     return inFlight.isEmpty() || inFlight.peekFirst().failure == null;
   }

@@ -72,7 +72,7 @@ public final class KafkaSink implements EventSink {
       try {
         Producer<byte[], byte[]> first = new KafkaProducer<>(ProducerProperties.of(config));
         forwarder = new KafkaForwarder(spool, first, () -> new KafkaProducer<>(ProducerProperties.of(config)),
-            health);
+            health, new KafkaProbe(config), config.maxOutage().toMillis());
       } catch (RuntimeException e) {
         spool.close();
         throw new IllegalArgumentException("events.kafka: cannot create the Kafka producer: " + e.getMessage(), e);
@@ -133,7 +133,7 @@ public final class KafkaSink implements EventSink {
 
   private void checkHealth() {
     health.update(System.currentTimeMillis(), spool.unacknowledgedBytes(), spool.lastProgressMillis(),
-        spool.full());
+        forwarder.lastContactMillis(), spool.full());
   }
 
   /** Spooled bytes Kafka has not acknowledged yet. */

@@ -37,28 +37,41 @@ class DeliveryHealthTest {
   @Test
   void refuseSessionsOnlyAfterMaxOutageWithEventsWaitingAndRecovers() {
     DeliveryHealth h = new DeliveryHealth(OnUnavailable.REFUSE_SESSIONS, 1_000);
-    h.update(10_000, 500, 9_500, false);
+    h.update(10_000, 500, 9_500, 10_000, false);
     assertTrue(h.admitsNewSessions(), "0.5 s without an ack is within maxOutage");
-    h.update(10_000, 0, 0, false);
+    h.update(10_000, 0, 0, 10_000, false);
     assertTrue(h.admitsNewSessions(), "nothing waiting: an idle spool is no outage");
-    h.update(10_000, 500, 8_000, false);
+    h.update(10_000, 500, 8_000, 10_000, false);
     assertFalse(h.admitsNewSessions());
     assertTrue(h.undeliverable());
     assertTrue(logs.list.get(0).getFormattedMessage().contains("new sessions are refused (57P03)"));
-    h.update(10_500, 0, 10_400, false);
+    h.update(10_500, 0, 10_400, 10_500, false);
     assertTrue(h.admitsNewSessions());
     assertEquals(List.of(Level.ERROR, Level.INFO), levels());
     assertEquals(new DeliveryHealth.Stats(1, 1, 0, 0, 0), h.stats());
   }
 
   @Test
+  void anIdleGatewayWhoseProbesFindNoBrokerIsUndeliverableToo() {
+    DeliveryHealth h = new DeliveryHealth(OnUnavailable.REFUSE_SESSIONS, 1_000);
+    h.update(10_000, 0, 0, 9_500, false);
+    assertTrue(h.admitsNewSessions(), "probed 0.5 s ago");
+    h.update(10_000, 0, 0, 8_000, false);
+    assertFalse(h.admitsNewSessions(), "nothing waiting, but no broker answered for 2 s");
+    assertTrue(logs.list.get(0).getFormattedMessage().contains("Kafka has not answered for 2.0 s"),
+        logs.list.get(0).getFormattedMessage());
+    h.update(10_100, 0, 0, 10_050, false);
+    assertTrue(h.admitsNewSessions(), "a probe answered");
+  }
+
+  @Test
   void keepServingAdmitsButRepeatsTheErrorWhileTheStateLasts() {
     DeliveryHealth h = new DeliveryHealth(OnUnavailable.KEEP_SERVING, 1_000);
-    h.update(0, 100, 0, true);
+    h.update(0, 100, 0, 0, true);
     assertTrue(h.undeliverable(), "a full spool is undeliverable at once");
     assertTrue(h.admitsNewSessions());
-    h.update(1_000, 100, 0, true);
-    h.update(DeliveryHealth.REPEAT_MS + 1, 100, 0, true);
+    h.update(1_000, 100, 0, 1_000, true);
+    h.update(DeliveryHealth.REPEAT_MS + 1, 100, 0, DeliveryHealth.REPEAT_MS + 1, true);
     assertEquals(List.of(Level.ERROR, Level.ERROR), levels(), "rate-limited, repeated");
     assertTrue(logs.list.get(0).getFormattedMessage().contains("keep-serving"));
     h.droppedSpoolFull(7);
