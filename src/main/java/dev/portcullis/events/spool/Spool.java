@@ -34,6 +34,7 @@ public final class Spool implements AutoCloseable {
   private final Path dir;
   private final long maxBytes;
   private final long segmentBytes;
+  private final FileChannel lock;
   private final SpoolCursor cursorFile;
   /** base offset → file; the writer adds, the reader's acknowledgements remove. */
   final ConcurrentSkipListMap<Long, Path> segments = new ConcurrentSkipListMap<>();
@@ -53,7 +54,26 @@ public final class Spool implements AutoCloseable {
     this.maxBytes = maxBytes;
     this.segmentBytes = segmentBytes;
     Files.createDirectories(dir);
+    this.lock = lock(dir);
     this.cursorFile = new SpoolCursor(dir.resolve("cursor"));
+  }
+
+  /** One process per spool: two writers would interleave segments and both move the cursor. */
+  private static FileChannel lock(Path dir) throws IOException {
+    FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      if (channel.tryLock() == null) {
+        throw new IOException("event spool " + dir + " is in use by another process (each gateway needs its own "
+            + "events.kafka.spool.dir)");
+      }
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      channel.close();
+      throw new IOException("event spool " + dir + " is already open in this process", e);
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    return channel;
   }
 
   /** A segment size that keeps the acknowledged part of the active segment small next to {@code maxBytes}. */
@@ -273,7 +293,11 @@ public final class Spool implements AutoCloseable {
         active.close();
       }
     } finally {
-      cursorFile.close();
+      try {
+        cursorFile.close();
+      } finally {
+        lock.close(); // releases the lock
+      }
     }
   }
 }

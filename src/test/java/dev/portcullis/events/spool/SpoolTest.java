@@ -157,6 +157,16 @@ class SpoolTest {
   }
 
   @Test
+  void aSpoolIsOpenOnlyOnceAtATime() throws IOException {
+    try (Spool spool = Spool.open(dir, 1 << 20, SEGMENT)) {
+      IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+          () -> Spool.open(dir, 1 << 20, SEGMENT));
+      assertTrue(e.getMessage().contains("already open"), e.getMessage());
+    }
+    Spool.open(dir, 1 << 20, SEGMENT).close(); // closing released it
+  }
+
+  @Test
   void aRecordLargerThanTheReadChunkIsRead() throws IOException {
     SpoolRecord big = new SpoolRecord("t", "k".getBytes(StandardCharsets.UTF_8),
         "y".repeat(700_000).getBytes(StandardCharsets.UTF_8));
