@@ -28,6 +28,11 @@ public final class ConfigLoader {
   private static final Set<String> SSH_ONLY = YamlMap.allowed("privateKeyFile", "hostKey");
   private static final Set<String> UPSTREAM_TLS = YamlMap.allowed("mode", "caFile");
   private static final Set<String> EVENTS = YamlMap.allowed("sink", "journal", "kafka");
+  private static final Set<String> KAFKA = YamlMap.allowed("bootstrapServers", "topicPrefix", "spool",
+      "onUnavailable", "maxOutage", "properties");
+  private static final Set<String> SPOOL = YamlMap.allowed("dir", "maxBytes");
+  /** A spool smaller than this could not hold one large batch; surely a unit mistake (maxBytes: 1024). */
+  private static final long MIN_SPOOL_BYTES = 1L << 20;
 
   private final Function<String, String> env;
 
@@ -171,15 +176,43 @@ public final class ConfigLoader {
     YamlMap journal = e.optionalMap("journal", "events.journal", Set.of("dir"));
     Path dir = journal != null && journal.has("dir") ? base.resolve(journal.string("dir")).normalize()
         : defaultJournal;
-    YamlMap k = e.optionalMap("kafka", "events.kafka", YamlMap.allowed("bootstrapServers", "topicPrefix"));
+    YamlMap k = e.optionalMap("kafka", "events.kafka", KAFKA);
     EventsConfig.Kafka kafka = null;
     if (k != null) {
-      kafka = new EventsConfig.Kafka(k.string("bootstrapServers"), k.string("topicPrefix", "portcullis."));
+      kafka = kafka(k, base);
     } else if (sink.equals("kafka")) {
       throw e.error("sink", "events.sink is kafka but events.kafka { bootstrapServers } is missing");
     }
     return new EventsConfig(sink.equals("kafka") ? EventsConfig.Sink.KAFKA : EventsConfig.Sink.JOURNAL, dir,
         sink.equals("kafka") ? kafka : null);
+  }
+
+  private static EventsConfig.Kafka kafka(YamlMap k, Path base) {
+    String servers = k.string("bootstrapServers");
+    if (servers.isBlank()) {
+      throw k.error("bootstrapServers", "events.kafka.bootstrapServers must name at least one host:port");
+    }
+    YamlMap spool = k.optionalMap("spool", "events.kafka.spool", SPOOL);
+    Path spoolDir = base.resolve(spool != null ? spool.string("dir", "data/spool") : "data/spool").normalize();
+    long maxBytes = spool != null ? spool.bytes("maxBytes", EventsConfig.Kafka.DEFAULT_SPOOL_MAX_BYTES)
+        : EventsConfig.Kafka.DEFAULT_SPOOL_MAX_BYTES;
+    if (maxBytes < MIN_SPOOL_BYTES) {
+      throw spool.error("maxBytes", "events.kafka.spool.maxBytes must be at least 1MiB, got " + maxBytes + " bytes");
+    }
+    String on = k.oneOf("onUnavailable", Set.of("refuse-sessions", "keep-serving"), "refuse-sessions");
+    java.time.Duration maxOutage = positive(k, "maxOutage",
+        k.duration("maxOutage", EventsConfig.Kafka.DEFAULT_MAX_OUTAGE));
+    Map<String, String> properties = k.stringMap("properties");
+    for (String key : properties.keySet()) {
+      if (EventsConfig.Kafka.RESERVED_PROPERTIES.contains(key)) {
+        throw new YamlException(k.at("properties", key) + ": events.kafka.properties may not set '" + key
+            + "': Portcullis sets it itself (delivery order and idempotence depend on it); reserved: "
+            + String.join(", ", new java.util.TreeSet<>(EventsConfig.Kafka.RESERVED_PROPERTIES)));
+      }
+    }
+    return new EventsConfig.Kafka(servers, k.string("topicPrefix", EventsConfig.Kafka.DEFAULT_TOPIC_PREFIX),
+        spoolDir, maxBytes, on.equals("keep-serving") ? EventsConfig.OnUnavailable.KEEP_SERVING
+            : EventsConfig.OnUnavailable.REFUSE_SESSIONS, maxOutage, properties);
   }
 
   private static int port(YamlMap m, int otherwise) {

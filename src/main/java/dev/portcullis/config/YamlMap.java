@@ -23,6 +23,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class YamlMap {
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+  private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB)");
 
   private final YamlDocument doc;
   private final Node node;
@@ -184,6 +185,60 @@ public final class YamlMap {
       case "m" -> Duration.ofMinutes(n);
       default -> Duration.ofHours(n);
     };
+  }
+
+  /** A size written {@code 512B}, {@code 64KiB}, {@code 100MiB}, {@code 1GiB} or {@code 1TiB} (powers of 1024). */
+  public long bytes(String key, long otherwise) {
+    if (!has(key)) {
+      return otherwise;
+    }
+    String v = text(key, values.get(key)).trim();
+    Matcher m = BYTES.matcher(v);
+    if (m.matches()) {
+      int shift = switch (m.group(2)) {
+        case "B" -> 0;
+        case "KiB" -> 10;
+        case "MiB" -> 20;
+        case "GiB" -> 30;
+        default -> 40;
+      };
+      try {
+        long n = Long.parseLong(m.group(1));
+        if (n <= (Long.MAX_VALUE >> shift)) {
+          return n << shift;
+        }
+      } catch (NumberFormatException e) {
+        // too many digits: reported below
+      }
+    }
+    throw new YamlException(doc.at(values.get(key)) + ": '" + key + "' in " + what
+        + " must be a size such as 512MiB or 1GiB (units B, KiB, MiB, GiB, TiB), got '" + v + "'");
+  }
+
+  /** A mapping of user-chosen names to scalar values (numbers and booleans as written); absent → empty. */
+  public Map<String, String> stringMap(String key) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (!has(key)) {
+      return out;
+    }
+    YamlMap names = of(doc, values.get(key), key, null);
+    for (Map.Entry<String, Node> e : names.values.entrySet()) {
+      if (!(e.getValue() instanceof ScalarNode s) || s.getTag().equals(Tag.NULL)) {
+        throw new YamlException(doc.at(e.getValue()) + ": '" + e.getKey() + "' in " + what + "." + key
+            + " must be a single value, got " + describe(e.getValue()));
+      }
+      out.put(e.getKey(), scalar(e.getValue(), s.getValue()));
+    }
+    return out;
+  }
+
+  /** {@code file:line:col} of a key inside the child mapping {@code key} (for errors about one entry). */
+  public String at(String key, String childKey) {
+    Node child = values.get(key);
+    if (child instanceof MappingNode) {
+      return of(doc, child, key, null).at(childKey);
+    }
+    return at(key);
   }
 
   /** One value of an allowed set, e.g. {@code action: allow}. */

@@ -1,6 +1,8 @@
 package dev.portcullis.events;
 
 import dev.portcullis.config.EventsConfig;
+import dev.portcullis.events.kafka.DeliveryHealth;
+import dev.portcullis.events.kafka.KafkaSink;
 import dev.portcullis.gateway.Addresses;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -46,17 +48,28 @@ public final class EventPublisherVerticle extends VerticleBase {
     return new EventPublisherVerticle(v -> JournalSink.open(v, dir), PublisherSettings.defaults());
   }
 
-  /**
-   * The publisher for the gateway's {@code events:} config. The Kafka sink is not built yet: choosing it fails the
-   * deployment with a clear message rather than silently writing somewhere else.
-   */
+  /** The publisher for the gateway's {@code events:} config, with its own delivery health (ignored). */
   public static EventPublisherVerticle forConfig(EventsConfig config) {
+    return forConfig(config, deliveryHealth(config));
+  }
+
+  /**
+   * The publisher for the gateway's {@code events:} config: the journal, or the Kafka sink reporting to
+   * {@code health} (which the protocol listeners consult before admitting a session).
+   */
+  public static EventPublisherVerticle forConfig(EventsConfig config, DeliveryHealth health) {
     if (config.sink() == EventsConfig.Sink.KAFKA) {
-      return new EventPublisherVerticle(v -> Future.failedFuture(new IllegalStateException(
-          "events.sink: kafka is not available in this version; use events.sink: journal")),
+      return new EventPublisherVerticle(v -> KafkaSink.open(v, config.kafka(), health),
           PublisherSettings.defaults());
     }
     return journal(config.journalDir());
+  }
+
+  /** The health a Kafka config reports into; for the journal one that never turns undeliverable. */
+  public static DeliveryHealth deliveryHealth(EventsConfig config) {
+    return config.sink() == EventsConfig.Sink.KAFKA
+        ? new DeliveryHealth(config.kafka().onUnavailable(), config.kafka().maxOutage().toMillis())
+        : new DeliveryHealth(EventsConfig.OnUnavailable.KEEP_SERVING, Long.MAX_VALUE);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.portcullis.gateway;
 import dev.portcullis.config.GatewayConfig;
 import dev.portcullis.events.BusEventPublisher;
 import dev.portcullis.events.EventPublisherVerticle;
+import dev.portcullis.events.kafka.DeliveryHealth;
 import dev.portcullis.forward.ForwarderOptions;
 import dev.portcullis.forward.PgForwardingVerticle;
 import dev.portcullis.forward.RelayCounters;
@@ -42,14 +43,16 @@ public final class Gateway {
   private PolicyDirectoryWatcher watcher;
   private ThreadPoolExecutor policyWorker;
   private OidcTokenValidator validator;
+  private final DeliveryHealth health;
 
-  private Gateway(Vertx vertx) {
+  private Gateway(Vertx vertx, DeliveryHealth health) {
     this.vertx = vertx;
+    this.health = health;
   }
 
   /** Starts a gateway; fails (with everything already started stopped again) when any part cannot start. */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
-    Gateway gateway = new Gateway(vertx);
+    Gateway gateway = new Gateway(vertx, EventPublisherVerticle.deliveryHealth(config.events()));
     return gateway.deploy(config).recover(e -> gateway.stop().transform(v -> Future.failedFuture(e)));
   }
 
@@ -70,7 +73,7 @@ public final class Gateway {
     watcher = new PolicyDirectoryWatcher(config.policiesDir(), engine);
     watcher.start(POLICY_POLL_MS);
 
-    return deploy(() -> EventPublisherVerticle.forConfig(config.events()), 1)
+    return deploy(() -> EventPublisherVerticle.forConfig(config.events(), health), 1)
         // One policy and one forwarding instance per event loop (a deployment of that many instances takes each
         // loop once), so every session finds both on its own loop: see LoopAffinity.
         .compose(v -> deploy(() -> new PolicyVerticle(engine), loops))
@@ -80,13 +83,18 @@ public final class Gateway {
         .compose(created -> {
           validator = created;
           return deploy(PgTerminationVerticle.instances(config.postgres(), config.gatewayId(), created,
-              new BusEventPublisher(vertx)), cores);
+              new BusEventPublisher(vertx), health), cores);
         })
         .map(v -> {
           LOG.info("gateway '{}' listening for PostgreSQL on {}:{}, targets {}, policies {}", config.gatewayId(),
               config.postgres().host(), config.postgres().port(), config.targets().keySet(), config.policiesDir());
           return this;
         });
+  }
+
+  /** Whether audit events are being delivered, and the counters of what happened while they were not. */
+  public DeliveryHealth deliveryHealth() {
+    return health;
   }
 
   /** Deploys {@code instances} of a verticle and remembers the deployment for {@link #stop}. */

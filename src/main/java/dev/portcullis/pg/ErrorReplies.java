@@ -16,6 +16,7 @@ final class ErrorReplies {
   static final String INSUFFICIENT_PRIVILEGE = "42501";
   static final String INVALID_AUTHORIZATION = "28000";
   static final String INVALID_PASSWORD = "28P01";
+  static final String CANNOT_CONNECT_NOW = "57P03";
 
   private ErrorReplies() {}
 
@@ -68,6 +69,12 @@ final class ErrorReplies {
 
   static SessionRefusedException tooManyConnections() {
     return new SessionRefusedException("53300", "portcullis: too many connections to the gateway");
+  }
+
+  /** 57P03 cannot_connect_now: what PostgreSQL says while it cannot take sessions, so clients may retry later. */
+  static SessionRefusedException auditUndeliverable() {
+    return new SessionRefusedException(CANNOT_CONNECT_NOW, "portcullis: audit events cannot be delivered (Kafka "
+        + "unreachable or the event spool full); new sessions are refused until delivery recovers");
   }
 
   static SessionRefusedException tokenExpired() {

@@ -183,6 +183,9 @@ final class PgFrontendSession {
     if (startup.major() != 3) {
       throw ErrorReplies.unsupportedProtocol(startup.major(), startup.minor());
     }
+    if (!ctx.gate().admitsNewSessions()) {
+      throw ErrorReplies.auditUndeliverable(); // before any token is sent: nothing of the client is needed
+    }
     parameters = StartupParameters.filter(startup.parameters());
     // Until the token is accepted, a message is at most a token: unauthenticated peers cannot pin 16 MiB each.
     frames.typedMode(Math.min(UNAUTHENTICATED_MAX_MESSAGE_BYTES, ctx.config().maxMessageBytes()));

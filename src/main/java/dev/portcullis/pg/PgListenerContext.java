@@ -2,12 +2,14 @@ package dev.portcullis.pg;
 
 import dev.portcullis.config.PostgresListenConfig;
 import dev.portcullis.events.EventPublisher;
+import dev.portcullis.events.SessionGate;
 import dev.portcullis.identity.TokenValidator;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every session of one PostgreSQL listener shares, across all verticle instances deployed for it.
  *
+ * @param gate        asked before each new session (audit events deliverable?)
  * @param connections open client connections of this listener (for {@code maxConnections})
  */
 record PgListenerContext(
@@ -15,6 +17,7 @@ record PgListenerContext(
     String gatewayId,
     TokenValidator tokens,
     EventPublisher events,
+    SessionGate gate,
     AtomicInteger connections,
     CancelKeys cancelKeys,
     TlsUpgrade tls) {}

@@ -2,6 +2,7 @@ package dev.portcullis.pg;
 
 import dev.portcullis.config.PostgresListenConfig;
 import dev.portcullis.events.EventPublisher;
+import dev.portcullis.events.SessionGate;
 import dev.portcullis.identity.TokenValidator;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
@@ -30,15 +31,27 @@ public final class PgTerminationVerticle extends VerticleBase {
   /** One instance; instances sharing a port should share one {@code connections} counter. */
   public PgTerminationVerticle(PostgresListenConfig config, String gatewayId, TokenValidator tokens,
       EventPublisher events, AtomicInteger connections) {
-    this.ctx = new PgListenerContext(config, gatewayId, tokens, events, connections, CancelKeys.PROCESS,
+    this(config, gatewayId, tokens, events, SessionGate.OPEN, connections);
+  }
+
+  /** @param gate asked before each new session: refuses sessions while audit events cannot be delivered */
+  public PgTerminationVerticle(PostgresListenConfig config, String gatewayId, TokenValidator tokens,
+      EventPublisher events, SessionGate gate, AtomicInteger connections) {
+    this.ctx = new PgListenerContext(config, gatewayId, tokens, events, gate, connections, CancelKeys.PROCESS,
         new TlsUpgrade(GatewayCertificate.context(config.tls()), config.startupTimeout().toMillis()));
   }
 
   /** A supplier for {@code deployVerticle(supplier, options.setInstances(n))}: all instances share one limit. */
   public static Supplier<Deployable> instances(PostgresListenConfig config, String gatewayId,
       TokenValidator tokens, EventPublisher events) {
+    return instances(config, gatewayId, tokens, events, SessionGate.OPEN);
+  }
+
+  /** Like {@link #instances(PostgresListenConfig, String, TokenValidator, EventPublisher)}, with a session gate. */
+  public static Supplier<Deployable> instances(PostgresListenConfig config, String gatewayId,
+      TokenValidator tokens, EventPublisher events, SessionGate gate) {
     AtomicInteger connections = new AtomicInteger();
-    return () -> new PgTerminationVerticle(config, gatewayId, tokens, events, connections);
+    return () -> new PgTerminationVerticle(config, gatewayId, tokens, events, gate, connections);
   }
 
   @Override

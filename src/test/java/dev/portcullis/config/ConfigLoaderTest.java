@@ -107,6 +107,73 @@ class ConfigLoaderTest {
     assertTrue(t.allowPrivilegedBackend());
     assertEquals(EventsConfig.Sink.KAFKA, c.events().sink());
     assertEquals("portcullis.", c.events().kafka().topicPrefix());
+    EventsConfig.Kafka k = c.events().kafka();
+    assertEquals(dir.resolve("data/spool").toAbsolutePath().normalize(), k.spoolDir());
+    assertEquals(1L << 30, k.spoolMaxBytes());
+    assertEquals(EventsConfig.OnUnavailable.REFUSE_SESSIONS, k.onUnavailable());
+    assertEquals(Duration.ofMinutes(5), k.maxOutage());
+    assertEquals(Map.of(), k.properties());
+  }
+
+  @Test
+  void kafkaSinkKeys() throws IOException {
+    Path file = write("etc/gw.yaml", MINIMAL + """
+        events:
+          sink: kafka
+          kafka:
+            bootstrapServers: "k1:9092,k2:9092"
+            topicPrefix: "audit."
+            spool: { dir: /var/spool/portcullis, maxBytes: 512MiB }
+            onUnavailable: keep-serving
+            maxOutage: 90s
+            properties: { security.protocol: SSL, linger.ms: 20, ssl.endpoint.identification.algorithm: "" }
+        """);
+    EventsConfig.Kafka k = loader(Map.of()).load(file).events().kafka();
+    assertEquals("k1:9092,k2:9092", k.bootstrapServers());
+    assertEquals("audit.", k.topicPrefix());
+    assertEquals(Path.of("/var/spool/portcullis"), k.spoolDir());
+    assertEquals(512L << 20, k.spoolMaxBytes());
+    assertEquals(EventsConfig.OnUnavailable.KEEP_SERVING, k.onUnavailable());
+    assertEquals(Duration.ofSeconds(90), k.maxOutage());
+    assertEquals(Map.of("security.protocol", "SSL", "linger.ms", "20", "ssl.endpoint.identification.algorithm", ""),
+        k.properties());
+
+    Path relative = write("etc/rel.yaml", MINIMAL
+        + "events: { sink: kafka, kafka: { bootstrapServers: k:1, spool: { dir: sp, maxBytes: 2GiB } } }\n");
+    k = loader(Map.of()).load(relative).events().kafka();
+    assertEquals(dir.resolve("etc/sp").toAbsolutePath().normalize(), k.spoolDir());
+    assertEquals(2L << 30, k.spoolMaxBytes());
+  }
+
+  @Test
+  void badKafkaKeysAreClearErrors() throws IOException {
+    String kafka = MINIMAL + "events:\n  sink: kafka\n  kafka:\n    bootstrapServers: k:1\n";
+    YamlException e = refused(kafka + "    properties: { acks: \"1\" }\n", Map.of());
+    assertTrue(e.getMessage().contains("gw.yaml:13:19: events.kafka.properties may not set 'acks'"), e.getMessage());
+    e = refused(kafka + "    properties: { enable.idempotence: false }\n", Map.of());
+    assertTrue(e.getMessage().contains("may not set 'enable.idempotence'"), e.getMessage());
+    e = refused(kafka + "    properties: { bootstrap.servers: x:1 }\n", Map.of());
+    assertTrue(e.getMessage().contains("may not set 'bootstrap.servers'"), e.getMessage());
+    e = refused(kafka + "    properties: { linger.ms: [1] }\n", Map.of());
+    assertTrue(e.getMessage().contains("'linger.ms' in events.kafka.properties must be a single value"),
+        e.getMessage());
+    e = refused(kafka + "    spool: { maxBytes: 1GB }\n", Map.of());
+    assertTrue(e.getMessage().contains("gw.yaml:13:24: 'maxBytes' in events.kafka.spool must be a size"),
+        e.getMessage());
+    e = refused(kafka + "    spool: { maxBytes: 1024B }\n", Map.of());
+    assertTrue(e.getMessage().contains("events.kafka.spool.maxBytes must be at least 1MiB"), e.getMessage());
+    e = refused(kafka + "    spool: { size: 1GiB }\n", Map.of());
+    assertTrue(e.getMessage().contains("unknown key 'size' in events.kafka.spool (expected one of: dir, maxBytes)"),
+        e.getMessage());
+    e = refused(kafka + "    onUnavailable: ignore\n", Map.of());
+    assertTrue(e.getMessage().contains("'onUnavailable' in events.kafka must be one of: keep-serving, "
+        + "refuse-sessions; got 'ignore'"), e.getMessage());
+    e = refused(kafka + "    maxOutage: 5 minutes\n", Map.of());
+    assertTrue(e.getMessage().contains("'maxOutage' in events.kafka must be a duration"), e.getMessage());
+    e = refused(kafka + "    maxOutage: 0s\n", Map.of());
+    assertTrue(e.getMessage().contains("maxOutage must be longer than 0"), e.getMessage());
+    e = refused(kafka.replace("bootstrapServers: k:1", "topicPrefix: x."), Map.of());
+    assertTrue(e.getMessage().contains("missing required key 'bootstrapServers' in events.kafka"), e.getMessage());
   }
 
   @Test

@@ -155,14 +155,6 @@ class EventPublisherVerticleTest {
   }
 
   @Test
-  void aKafkaConfigFailsTheDeploymentClearly() {
-    EventsConfig kafka = new EventsConfig(EventsConfig.Sink.KAFKA, null, new EventsConfig.Kafka("127.0.0.1:9092", "p."));
-    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
-        () -> await(vertx.deployVerticle(EventPublisherVerticle.forConfig(kafka))));
-    assertTrue(String.valueOf(e.getMessage()).contains("kafka"), e::toString);
-  }
-
-  @Test
   void aJournalConfigWritesToItsDirectory() throws Exception {
     Path dir = tmp.resolve("cfg-journal");
     String deployment = await(vertx.deployVerticle(
