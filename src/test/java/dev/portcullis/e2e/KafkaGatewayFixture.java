@@ -39,10 +39,17 @@ final class KafkaGatewayFixture {
   final LocalPostgres postgres = LocalPostgres.get();
   final Path work;
   final Path policies;
-  final String prefix = "e2e-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-  final TopicRouting routing = new TopicRouting(prefix);
+  final String prefix;
+  final TopicRouting routing;
 
   KafkaGatewayFixture() throws IOException {
+    this("e2e-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+  }
+
+  /** @param prefix the topic prefix, e.g. one an audit consumer fixture created the topics with */
+  KafkaGatewayFixture(String prefix) throws IOException {
+    this.prefix = prefix;
+    this.routing = new TopicRouting(prefix);
     work = Files.createTempDirectory("portcullis-kafka-e2e");
     policies = Files.createDirectories(work.resolve("policies"));
     try (InputStream in = KafkaGatewayFixture.class.getResourceAsStream("/e2e/policies/agents.yaml")) {
