@@ -46,6 +46,10 @@ final class DevCommand implements Callable<Integer> {
   @Option(names = "--policies", description = "Policy directory (default: ./policies, else the bundled samples).")
   Path policiesDir;
 
+  @Option(names = "--kafka", paramLabel = "HOST:PORT",
+      description = "Publish session events to this Kafka (spooled under the data directory) instead of the journal.")
+  String kafka;
+
   @Override
   public Integer call() throws Exception {
     Path data = dataDir.toAbsolutePath().normalize();
@@ -97,13 +101,26 @@ final class DevCommand implements Callable<Integer> {
             passwordFile: %s
         policies: %s
         events:
-          sink: journal
-          journal: { dir: journal }
-        """.formatted(port, issuerUrl, AUDIENCE, postgres.port(), DevPostgres.DATABASE, DevPostgres.GATEWAY_ROLE,
-        postgres.passwordFile(), policies);
+        %s""".formatted(port, issuerUrl, AUDIENCE, postgres.port(), DevPostgres.DATABASE, DevPostgres.GATEWAY_ROLE,
+        postgres.passwordFile(), policies, events());
     Path file = data.resolve("portcullis.yaml");
     Files.writeString(file, yaml);
     return file;
+  }
+
+  /** The {@code events:} body: the journal, or Kafka with the spool next to it (quoted: a YAML-safe string). */
+  private String events() {
+    if (kafka == null) {
+      return """
+            sink: journal
+            journal: { dir: journal }
+          """;
+    }
+    return """
+          sink: kafka
+          journal: { dir: journal }
+          kafka: { bootstrapServers: "%s", spool: { dir: spool } }
+        """.formatted(kafka.replace("\\", "").replace("\"", ""));
   }
 
   /** {@code ./policies} when run from a checkout, else the samples bundled in the jar, copied once. */
@@ -137,7 +154,7 @@ final class DevCommand implements Callable<Integer> {
         Portcullis dev gateway on 127.0.0.1:%d  (target 'orders', policies in %s)
           dev OIDC issuer  %s
           config           %s
-          event journal    %s
+          events           %s
 
         Get a token for an agent in group ai-agents and connect with psql:
           export PGPASSWORD=$(./portcullis token --subject ci-bot --groups ai-agents)
@@ -146,8 +163,14 @@ final class DevCommand implements Callable<Integer> {
         Try:  SELECT * FROM customers;   DELETE FROM orders;   SELECT pg_read_file('/etc/passwd');
         Stop with Ctrl-C.
         %s
-        """, port, config.policiesDir(), issuerUrl, configFile, config.events().journalDir(), port, READY);
+        """, port, config.policiesDir(), issuerUrl, configFile, eventsWhere(config), port, READY);
     System.out.flush();
+  }
+
+  private static String eventsWhere(GatewayConfig config) {
+    return config.events().kafka() == null ? "journal " + config.events().journalDir()
+        : "Kafka " + config.events().kafka().bootstrapServers() + " (topics "
+            + config.events().kafka().topicPrefix() + "*)";
   }
 
   static <T> T await(io.vertx.core.Future<T> future) throws Exception {

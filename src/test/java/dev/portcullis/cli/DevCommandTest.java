@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.testing.ClientRun;
+import dev.portcullis.testing.LocalKafka;
+import dev.portcullis.testing.PortcullisProcess;
+import dev.portcullis.testing.TopicRecords;
+import java.time.Duration;
+import java.util.List;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
@@ -60,6 +65,32 @@ class DevCommandTest {
       assertTrue(dev.waitFor(60, TimeUnit.SECONDS), "dev did not stop");
     }
     assertTrue(!Files.exists(data.resolve("pgdata/postmaster.pid")), "PostgreSQL was left running");
+  }
+
+  @Test
+  void devWithKafkaPublishesTheSessionToKafkaInsteadOfTheJournal() throws Exception {
+    LocalKafka kafka = LocalKafka.get();
+    Path data = Files.createTempDirectory("portcullis-dev-kafka");
+    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+    int port = freePort();
+    int issuerPort = freePort();
+    try (PortcullisProcess dev = PortcullisProcess.start("dev", java.util.Map.of(), "dev", "--data", data.toString(),
+        "--port", "" + port, "--issuer-port", "" + issuerPort, "--postgres-port", "" + freePort(),
+        "--kafka", kafka.bootstrapServers())) {
+      dev.awaitOutput(DevCommand.READY);
+      assertTrue(dev.output().contains("events           Kafka " + kafka.bootstrapServers()), dev.output());
+      String token = mintToken(issuerPort);
+      ClientRun read = psql(token, "host=127.0.0.1 port=" + port + " dbname=orders user=ci-bot sslmode=require",
+          "SELECT count(*) FROM customers");
+      assertEquals(0, read.exit(), read.output());
+      List<TopicRecords.Rec> records = TopicRecords.readUntil(kafka.bootstrapServers(), List.of("portcullis.sessions"),
+          got -> got.stream().anyMatch(r -> r.value().contains("\"session.ended\"")
+              && r.value().contains("\"ci-bot\"")), Duration.ofSeconds(60));
+      assertTrue(records.stream().anyMatch(r -> r.value().contains("SELECT count(*) FROM customers")),
+          records::toString);
+      assertTrue(records.stream().noneMatch(r -> r.value().contains(token)), "no token in any record");
+    }
+    assertTrue(!Files.exists(data.resolve("journal/portcullis.sessions.jsonl")), "events went to the journal");
   }
 
   private static String mintToken(int issuerPort) {
