@@ -13,6 +13,11 @@
 # When pgbouncer is installed (apt-get install pgbouncer), the same runs also go through PgBouncer in session mode
 # (plain TCP, no parsing, no events) as a reference: what a mature C relay reaches on the same cores tells how much
 # of the gap is the extra hop itself. Set PGBOUNCER=0 to skip it.
+#
+# KAFKA=1 adds a second gateway (`serve` with the dev config, same issuer, policies and database) whose events go
+# to a real Kafka broker (load-tests/kafka-broker.sh, started here) instead of the journal: its column shows what
+# the Kafka sink costs against the journal and direct, and the events per second the sink delivered (counted on
+# the broker, so only events Kafka acknowledged are counted).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -26,6 +31,9 @@ PG_PORT=${PG_PORT:-25433}
 ISSUER_PORT=${ISSUER_PORT:-28080}
 BOUNCER_PORT=${BOUNCER_PORT:-25434}
 PGBOUNCER=${PGBOUNCER:-1}
+KAFKA=${KAFKA:-0}
+KAFKA_PORT=${KAFKA_PORT:-29092}
+GW_KAFKA_PORT=${GW_KAFKA_PORT:-25435}
 work=$(mktemp -d /tmp/portcullis-bench.XXXXXX)
 chmod 755 "$work"
 
@@ -33,8 +41,12 @@ chmod 755 "$work"
   --policies load-tests/policies >"$work/gateway.log" 2>&1 &
 gw=$!
 bouncer=
+broker=
+kgw=
 cleanup() {
   if [[ -n $bouncer ]]; then kill "$bouncer" 2>/dev/null || true; fi
+  if [[ -n $kgw ]]; then kill "$kgw" 2>/dev/null; wait "$kgw" 2>/dev/null || true; fi
+  if [[ -n $broker ]]; then kill "$broker" 2>/dev/null; wait "$broker" 2>/dev/null || true; fi
   kill $gw 2>/dev/null; wait $gw 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -86,6 +98,37 @@ else
   PGBOUNCER=0
 fi
 
+if [[ $KAFKA == 1 ]]; then
+  load-tests/kafka-broker.sh "$work/kafka" "$KAFKA_PORT" >"$work/kafka.out" 2>&1 &
+  broker=$!
+  for _ in $(seq 1 240); do
+    grep -q "kafka broker ready" "$work/kafka.out" && break
+    kill -0 $broker 2>/dev/null || { cat "$work/kafka.out"; exit 1; }
+    sleep 0.5
+  done
+  # The dev gateway's own config, on another port and with the Kafka sink instead of the journal.
+  sed -e "s/port: $GW_PORT }/port: $GW_KAFKA_PORT }/" -e '/^events:/,$d' "$work/portcullis.yaml" >"$work/kafka-gateway.yaml"
+  cat >>"$work/kafka-gateway.yaml" <<EOF
+events:
+  sink: kafka
+  kafka: { bootstrapServers: "127.0.0.1:$KAFKA_PORT", spool: { dir: kafka-spool } }
+EOF
+  ./portcullis serve --config "$work/kafka-gateway.yaml" >"$work/kafka-gateway.log" 2>&1 &
+  kgw=$!
+  for _ in $(seq 1 240); do
+    grep -q "listening for PostgreSQL" "$work/kafka-gateway.log" && break
+    kill -0 $kgw 2>/dev/null || { cat "$work/kafka-gateway.log"; exit 1; }
+    sleep 0.5
+  done
+  kafka_cp=$(cat "$work/kafka/classpath.txt")
+fi
+
+# Events Kafka holds on the sessions topic (the sum of its partitions' end offsets).
+kafka_events() {
+  java -cp "$kafka_cp" -Dlogback.configurationFile="$work/kafka/logback.xml" load-tests/TopicEndOffsets.java \
+    "127.0.0.1:$KAFKA_PORT" portcullis.sessions
+}
+
 token=$(./portcullis token --issuer "http://127.0.0.1:$ISSUER_PORT" --subject bench-agent --groups bench --ttl 7200)
 
 run() { # label, connection string, password, pgbench args…
@@ -101,18 +144,21 @@ run() { # label, connection string, password, pgbench args…
 direct="host=127.0.0.1 port=$PG_PORT dbname=orders user=gw_orders sslmode=disable"
 bouncer_conn="host=127.0.0.1 port=$BOUNCER_PORT dbname=orders user=gw_orders sslmode=disable"
 gateway="host=127.0.0.1 port=$GW_PORT dbname=orders user=bench-agent sslmode=require"
+kafka_gateway="host=127.0.0.1 port=$GW_KAFKA_PORT dbname=orders user=bench-agent sslmode=require"
 
 # The gateway is a JVM: let the JIT compile the statement path before measuring, or whichever mode runs first
 # pays for it. Warm-up results are discarded.
 for mode in simple extended; do
   for workload in select-only tpcb-like; do
     run warmup "$gateway" "$token" -M "$mode" -b "$workload" -T "$WARMUP" >/dev/null
+    if [[ $KAFKA == 1 ]]; then run warmup "$kafka_gateway" "$token" -M "$mode" -b "$workload" -T "$WARMUP" >/dev/null; fi
   done
 done
 
 printf '\npgbench: %s clients, %s threads, %ss per run, scale %s, %s cores\n\n' "$CLIENTS" "$THREADS" "$DURATION" "$SCALE" "$(nproc)"
 printf '%-26s %12s %12s %14s %14s %8s' workload "direct tps" "gateway tps" "direct lat ms" "gateway lat ms" ratio
 if [[ $PGBOUNCER == 1 ]]; then printf ' %14s %8s' "pgbouncer tps" ratio; fi
+if [[ $KAFKA == 1 ]]; then printf ' %14s %8s %12s' "gw+kafka tps" ratio "events/s"; fi
 echo
 for mode in simple extended; do
   for workload in select-only tpcb-like; do
@@ -125,8 +171,24 @@ for mode in simple extended; do
       read -r bt _ < <(run pgbouncer "$bouncer_conn" "$gw_pw" "${args[@]}")
       printf ' %14s %8s' "$bt" "$(awk -v b="$bt" -v d="$dt" 'BEGIN { printf "%.2f", b / d }')"
     fi
+    if [[ $KAFKA == 1 ]]; then
+      before=$(kafka_events)
+      read -r kt _ < <(run gateway+kafka "$kafka_gateway" "$token" "${args[@]}")
+      # The sink lingers and batches: count once the broker's total stops growing (the tail has arrived).
+      after=$(kafka_events)
+      while :; do next=$(kafka_events); [[ $next == "$after" ]] && break; after=$next; done
+      printf ' %14s %8s %12s' "$kt" "$(awk -v k="$kt" -v d="$dt" 'BEGIN { printf "%.2f", k / d }')" \
+        "$(awk -v a="$after" -v b="$before" -v t="$DURATION" 'BEGIN { printf "%.0f", (a - b) / t }')"
+    fi
     echo
   done
 done
 echo
 echo "gateway log: $work/gateway.log   journal: $work/journal"
+if [[ $KAFKA == 1 ]]; then
+  echo "kafka gateway log: $work/kafka-gateway.log   broker: $work/kafka"
+  # Who paid for the Kafka column: CPU seconds over the whole run (the broker works only in the Kafka runs).
+  broker_java=$(pgrep -f "kafka.Kafka $work/kafka/server.properties" | head -1)
+  printf 'cpu seconds: journal gateway %s, kafka gateway %s, kafka broker %s\n' "$(ps -o times= -p $gw | tr -d ' ')" \
+    "$(ps -o times= -p $kgw | tr -d ' ')" "$(ps -o times= -p "$broker_java" | tr -d ' ')"
+fi
