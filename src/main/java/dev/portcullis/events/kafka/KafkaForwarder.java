@@ -61,8 +61,8 @@ final class KafkaForwarder implements Runnable {
 
   private Producer<byte[], byte[]> first;
 
-  /** @param first the producer to start with (already created, so a bad config fails the sink's open) */
   /**
+   * @param first    the producer to start with (already created, so a bad config fails the sink's open)
    * @param probe    asks the cluster whether it answers while nothing is being sent ({@code null}: never)
    * @param maxOutageMs how long Kafka may stay away before events count as undeliverable; sets the probe pace
    */
