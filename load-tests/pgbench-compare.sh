@@ -51,12 +51,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for _ in $(seq 1 240); do
-  grep -q "Portcullis dev gateway is ready" "$work/gateway.log" && break
-  kill -0 $gw 2>/dev/null || { cat "$work/gateway.log"; exit 1; }
-  sleep 0.5
-done
-grep -q "Portcullis dev gateway is ready" "$work/gateway.log" || { echo "gateway did not start"; cat "$work/gateway.log"; exit 1; }
+# Waits (up to 2 minutes) until LOG contains TEXT; stops the script if process PID exits or time runs out.
+await_line() {
+  local log=$1 text=$2 pid=$3
+  for _ in $(seq 1 240); do
+    grep -q "$text" "$log" && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "'$text' never appeared in $log:" >&2
+  cat "$log" >&2
+  exit 1
+}
+
+await_line "$work/gateway.log" "Portcullis dev gateway is ready" $gw
 
 admin_pw=$(cat "$work/admin.pw")
 gw_pw=$(cat "$work/gw_orders.pw")
@@ -101,11 +109,7 @@ fi
 if [[ $KAFKA == 1 ]]; then
   load-tests/kafka-broker.sh "$work/kafka" "$KAFKA_PORT" >"$work/kafka.out" 2>&1 &
   broker=$!
-  for _ in $(seq 1 240); do
-    grep -q "kafka broker ready" "$work/kafka.out" && break
-    kill -0 $broker 2>/dev/null || { cat "$work/kafka.out"; exit 1; }
-    sleep 0.5
-  done
+  await_line "$work/kafka.out" "kafka broker ready" $broker
   # The dev gateway's own config, on another port and with the Kafka sink instead of the journal.
   sed -e "s/port: $GW_PORT }/port: $GW_KAFKA_PORT }/" -e '/^events:/,$d' "$work/portcullis.yaml" >"$work/kafka-gateway.yaml"
   cat >>"$work/kafka-gateway.yaml" <<EOF
@@ -115,11 +119,7 @@ events:
 EOF
   ./portcullis serve --config "$work/kafka-gateway.yaml" >"$work/kafka-gateway.log" 2>&1 &
   kgw=$!
-  for _ in $(seq 1 240); do
-    grep -q "listening for PostgreSQL" "$work/kafka-gateway.log" && break
-    kill -0 $kgw 2>/dev/null || { cat "$work/kafka-gateway.log"; exit 1; }
-    sleep 0.5
-  done
+  await_line "$work/kafka-gateway.log" "Portcullis listening on" $kgw
   kafka_cp=$(cat "$work/kafka/classpath.txt")
 fi
 

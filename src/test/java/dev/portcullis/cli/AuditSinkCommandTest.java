@@ -9,9 +9,7 @@ import dev.portcullis.audit.AuditFixture;
 import dev.portcullis.audit.SampleSessions;
 import dev.portcullis.events.SessionEvent;
 import dev.portcullis.testing.LocalKafka;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.portcullis.testing.PortcullisProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,40 +27,21 @@ class AuditSinkCommandTest {
   void storesEventsCommitsOffsetsAndStopsCleanlyOnSigterm() throws Exception {
     AuditFixture f = AuditFixture.create("sink", 2);
     Path config = f.writeConfig(dir, "g-sink-process");
-    Process sink = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "audit-sink", "--config",
-        config.toString()).redirectErrorStream(true).start();
-    StringBuffer seen = new StringBuffer();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(sink.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-          seen.append(line).append('\n');
-        }
-      } catch (java.io.IOException ignored) {
-        // the process ended
-      }
-    });
-    reader.start();
-    try {
-      Await.until(Duration.ofSeconds(60), () -> seen.indexOf(AuditSinkCommand.READY) >= 0 || !sink.isAlive(),
-          seen::toString);
-      assertTrue(seen.toString().contains(AuditSinkCommand.READY + " " + f.prefix + "sessions, "), seen.toString());
-      assertTrue(seen.toString().contains("as group g-sink-process into postgresql://portcullis_audit@"),
-          seen.toString());
+    String log;
+    try (PortcullisProcess sink = PortcullisProcess.start("audit-sink", java.util.Map.of(), "audit-sink", "--config",
+        config.toString())) {
+      sink.awaitOutput(AuditSinkCommand.READY);
+      assertTrue(sink.output().contains(AuditSinkCommand.READY + " " + f.prefix + "sessions, "), sink.output());
+      assertTrue(sink.output().contains("as group g-sink-process into postgresql://portcullis_audit@"),
+          sink.output());
       List<SessionEvent> events = SampleSessions.complete(SampleSessions.session("bot", List.of("g"), "orders"));
       f.publish(events);
       Await.until(Duration.ofSeconds(60), () -> f.count("SELECT count(*) FROM audit_events") == events.size(),
-          seen::toString);
-      Await.until(Duration.ofSeconds(60), () -> committed(f) == events.size(), seen::toString);
-    } finally {
-      // SIGTERM through the handle: Process.destroy() would also close our end of its stdout, losing what it
-      // logs while it stops
-      sink.toHandle().destroy();
-      assertTrue(sink.waitFor(60, TimeUnit.SECONDS), "audit-sink did not stop on SIGTERM");
-      reader.join(10_000);
+          sink::output);
+      Await.until(Duration.ofSeconds(60), () -> committed(f) == events.size(), sink::output);
+      sink.close(); // SIGTERM, and what it logs while stopping
+      log = sink.output();
     }
-    String log = seen.toString();
     assertTrue(log.contains("audit consumer stopped: consumed=" + SampleSessions.complete(
         SampleSessions.session("x", List.of(), "t")).size()), log);
     assertFalse(log.contains(AuditFixture.password().reveal()), "the store password must never be logged");

@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portcullis.cli.Main;
 import dev.portcullis.events.SessionEvent;
 import dev.portcullis.testing.LocalKafka;
+import dev.portcullis.testing.PortcullisProcess;
 import dev.portcullis.testing.TopicRecords.Rec;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +39,8 @@ class KafkaGatewayRestartTest {
       Files.writeString(config, fixture.yaml(port, kafka.bootstrapServers(), PASSWORD_ENV));
       String token = fixture.token("restart-agent");
 
-      Process first = serve(fixture, config, "first.log");
+      PortcullisProcess first = serve(fixture, config, "first");
       try {
-        awaitReady(first, fixture.work.resolve("first.log"));
         try (Connection c = KafkaGatewayFixture.connect(port, token); Statement s = c.createStatement()) {
           for (int n = 1; n <= 30; n++) {
             try (ResultSet rs = s.executeQuery("SELECT " + n + " AS n")) {
@@ -53,16 +51,13 @@ class KafkaGatewayRestartTest {
         }
         awaitSpooled(fixture.work.resolve("spool"), "\"type\":\"session.ended\"");
       } finally {
-        first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-        assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+        first.kill(); // SIGKILL: no shutdown hook, no flush
       }
 
       kafka.start();
-      Process second = serve(fixture, config, "second.log");
-      try {
-        awaitReady(second, fixture.work.resolve("second.log"));
-        assertTrue(Files.readString(fixture.work.resolve("second.log")).contains("from an earlier run wait for delivery"),
-            "the second process found the first one's events in the spool");
+      try (PortcullisProcess second = serve(fixture, config, "second")) {
+        assertTrue(second.output().contains("from an earlier run wait for delivery"),
+            "the second process found the first one's events in the spool:\n" + second.output());
         List<Rec> records = fixture.readUntilEnded(kafka.bootstrapServers(), Map.of("restart-agent", 1));
         Map<String, List<SessionEvent>> sessions = KafkaGatewayFixture.dedupedBySession(records);
         assertEquals(Map.of("restart-agent", 1), KafkaGatewayFixture.endedBySubject(sessions));
@@ -71,31 +66,14 @@ class KafkaGatewayRestartTest {
           assertFalse(r.value().contains(token), "no token in any record");
           assertFalse(r.value().contains(fixture.backendPassword()), "no password in any record");
         }
-      } finally {
-        second.destroy();
-        assertTrue(second.waitFor(60, TimeUnit.SECONDS), "the second gateway did not stop");
       }
     }
   }
 
-  private static Process serve(KafkaGatewayFixture fixture, Path config, String log) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--config", config.toString())
-        .redirectErrorStream(true).redirectOutput(fixture.work.resolve(log).toFile());
-    pb.environment().put(PASSWORD_ENV, fixture.backendPassword());
-    return pb.start();
-  }
-
-  /** Polls the child's log (a file: nothing to await across processes) for the line serve prints when listening. */
-  private static void awaitReady(Process gateway, Path log) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline && gateway.isAlive()) {
-      if (Files.exists(log) && Files.readString(log).contains("Portcullis listening on")) {
-        return;
-      }
-      gateway.waitFor(100, TimeUnit.MILLISECONDS);
-    }
-    throw new AssertionError("gateway did not start:\n" + (Files.exists(log) ? Files.readString(log) : ""));
+  /** {@code serve --config} in its own process, returned once it listens. */
+  private static PortcullisProcess serve(KafkaGatewayFixture fixture, Path config, String name) throws Exception {
+    return PortcullisProcess.start(name, Map.of(PASSWORD_ENV, fixture.backendPassword()), "serve", "--config",
+        config.toString()).awaitOutput("Portcullis listening on");
   }
 
   /** Polls the spool segments (written by another process) until they hold {@code text}. */

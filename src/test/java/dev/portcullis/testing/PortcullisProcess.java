@@ -51,11 +51,15 @@ public final class PortcullisProcess implements AutoCloseable {
     }
   }
 
-  /** Waits (up to a minute) until the output contains {@code text}; fails at once if the process exits first. */
+  /**
+   * Waits (up to a minute) until the output contains {@code text}; fails at once if the process exits first, and
+   * kills it when the minute passes.
+   */
   public PortcullisProcess awaitOutput(String text) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (output.indexOf(text) < 0) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
+        process.destroyForcibly(); // a caller that never got the handle cannot stop it
         throw new AssertionError(name + " never printed '" + text + "'" + (process.isAlive() ? "" : " (it exited)")
             + ":\n" + output);
       }
