@@ -4,7 +4,6 @@ import dev.portcullis.audit.KafkaReplay;
 import dev.portcullis.audit.ReplaySource;
 import dev.portcullis.audit.ReplayText;
 import dev.portcullis.audit.StoreReplay;
-import dev.portcullis.config.AuditConfig;
 import dev.portcullis.config.AuditConfigLoader;
 import dev.portcullis.events.EventJson;
 import dev.portcullis.events.SessionEvent;
@@ -49,7 +48,6 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AuditConfig loaded = new AuditConfigLoader().load(config);
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     ReplayText text = new ReplayText();
     Consumer<SessionEvent> print = format == Format.json
@@ -57,9 +55,11 @@ final class ReplayCommand implements Callable<Integer> {
         : e -> out.print(text.render(e));
     long emitted;
     if (source == Source.kafka) {
-      emitted = new KafkaReplay(loaded.kafka(), System.err).replay(sessionId, follow, print, () -> false);
+      // Kafka needs no audit store, so neither its password: read only the kafka section.
+      emitted = new KafkaReplay(new AuditConfigLoader().loadKafka(config), System.err)
+          .replay(sessionId, follow, print, () -> false);
     } else {
-      emitted = AuditCommand.withStore(loaded, store -> new StoreReplay(store, Duration.ofMillis(500))
+      emitted = AuditCommand.withStore(new AuditConfigLoader().load(config), store -> new StoreReplay(store, Duration.ofMillis(500))
           .replay(sessionId, follow, print, () -> false));
     }
     out.flush();

@@ -41,6 +41,15 @@ public final class AuditConfigLoader {
     return new AuditConfig(kafka(top.map("kafka", "kafka", KAFKA)), store(top.map("store", "store", STORE), base));
   }
 
+  /**
+   * Only the {@code kafka:} section, for tools that read the topics and never the store ({@code replay --source
+   * kafka}): the store's password need not be at hand.
+   */
+  public AuditConfig.Kafka loadKafka(Path file) {
+    YamlMap top = YamlDocument.read(file, new EnvInterpolation(env)).root("audit config", TOP);
+    return kafka(top.map("kafka", "kafka", KAFKA));
+  }
+
   private static AuditConfig.Kafka kafka(YamlMap k) {
     Map<String, String> properties = new LinkedHashMap<>();
     YamlMap p = k.optionalMap("properties", "kafka.properties", null);

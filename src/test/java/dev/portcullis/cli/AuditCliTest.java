@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -186,6 +187,18 @@ class AuditCliTest {
     Run kafkaText = run("replay", ci.sessionId(), "--config", config.toString(), "--source", "kafka");
     Run storeText = run("replay", ci.sessionId(), "--config", config.toString());
     assertEquals(storeText.out(), kafkaText.out());
+  }
+
+  @Test
+  void replayFromKafkaNeedsNoStorePassword() throws Exception {
+    Path kafkaOnly = Files.createTempDirectory("audit-kafka-only").resolve("audit.yaml");
+    Files.writeString(kafkaOnly, Files.readString(config)
+        .replace("passwordFile: audit.pw", "passwordEnv: PORTCULLIS_TEST_UNSET_AUDIT_PASSWORD"));
+    Run kafka = run("replay", ci.sessionId(), "--config", kafkaOnly.toString(), "--source", "kafka", "--format", "json");
+    assertEquals(0, kafka.exit(), kafka.out());
+    assertEquals(ciEvents.size(), kafka.out().lines().count());
+    assertEquals(1, run("replay", ci.sessionId(), "--config", kafkaOnly.toString()).exit(),
+        "the store still needs its password");
   }
 
   @Test
