@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * is a volatile read on each new connection.
  *
  * <p>Undeliverable: Kafka has acknowledged nothing for longer than {@code maxOutage} while events wait, an idle
- * gateway's probes have found no broker for that long, or the spool is full. The state is logged at ERROR when it starts and again every {@link #REPEAT_MS} while it lasts
+ * gateway's probes have found no broker for that long, or the spool is (nearly) full. The state is logged at ERROR when it starts and again every {@link #REPEAT_MS} while it lasts
  * (loudly in {@code keep-serving}, where sessions go on without a working audit trail), and at INFO when it ends.
  */
 public final class DeliveryHealth implements SessionGate {
@@ -56,13 +56,13 @@ public final class DeliveryHealth implements SessionGate {
    * @param waitingBytes     spooled bytes Kafka has not acknowledged
    * @param lastProgressMs   when Kafka last acknowledged something (or events started waiting)
    * @param lastContactMs    when Kafka last answered at all (an acknowledgement, or a probe of an idle gateway)
-   * @param spoolFull        the spool refuses events
+   * @param spoolFull        the spool holds 90 % of its maxBytes or more (beyond 100 % it drops events)
    */
   public synchronized void update(long nowMs, long waitingBytes, long lastProgressMs, long lastContactMs,
       boolean spoolFull) {
     String now = null;
     if (spoolFull) {
-      now = "the event spool is full";
+      now = "the event spool is nearly full (90 % of events.kafka.spool.maxBytes or more)";
     } else if (nowMs - lastContactMs > maxOutageMs) {
       now = String.format(java.util.Locale.ROOT, "Kafka has not answered for %.1f s (events.kafka.maxOutage %.1f s)",
           (nowMs - lastContactMs) / 1000.0, maxOutageMs / 1000.0);

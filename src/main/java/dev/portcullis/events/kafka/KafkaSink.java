@@ -133,7 +133,7 @@ public final class KafkaSink implements EventSink {
 
   private void checkHealth() {
     health.update(System.currentTimeMillis(), spool.unacknowledgedBytes(), spool.lastProgressMillis(),
-        forwarder.lastContactMillis(), spool.full());
+        forwarder.lastContactMillis(), spool.nearlyFull());
   }
 
   /** Spooled bytes Kafka has not acknowledged yet. */

@@ -272,6 +272,14 @@ public final class Spool implements AutoCloseable {
     return full || usedBytes() > maxBytes;
   }
 
+  /**
+   * Full, or holding 90 % of {@code maxBytes} or more. The gateway stops admitting new sessions here, before any
+   * event is dropped, so that the sessions already running have the last tenth to spool into.
+   */
+  public boolean nearlyFull() {
+    return full() || usedBytes() >= maxBytes / 10 * 9;
+  }
+
   public long maxBytes() {
     return maxBytes;
   }

@@ -157,6 +157,23 @@ class SpoolTest {
   }
 
   @Test
+  void aSpoolIsNearlyFullAtNinetyPercentWhileItStillTakesEvents() throws IOException {
+    long max = 1 << 20;
+    try (Spool spool = Spool.open(dir, max, Spool.defaultSegmentBytes(max))) {
+      int offered = 0;
+      while (!spool.nearlyFull()) {
+        assertEquals(10, spool.append(records(offered, offered + 10)), "stored whole before 90 %");
+        offered += 10;
+      }
+      assertTrue(spool.usedBytes() >= max / 10 * 9, "nearly full from 90 %: " + spool.usedBytes());
+      assertFalse(spool.full(), "no event refused yet");
+      assertEquals(10, spool.append(records(offered, offered + 10)), "the last tenth still takes events");
+      spool.acknowledge(spool.end());
+      assertFalse(spool.nearlyFull(), "drained");
+    }
+  }
+
+  @Test
   void aSpoolIsOpenOnlyOnceAtATime() throws IOException {
     try (Spool spool = Spool.open(dir, 1 << 20, SEGMENT)) {
       IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
