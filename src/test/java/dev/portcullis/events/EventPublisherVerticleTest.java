@@ -57,6 +57,11 @@ class EventPublisherVerticleTest {
 
   /** Publishes on a fresh event-loop context, as a session's connection would; completes when all are sent. */
   Future<Void> publishFromOwnContext(List<SessionEvent> events) {
+    return publishFromOwnContext(vertx, events);
+  }
+
+  /** Publishes on a fresh event-loop context of {@code vertx}; shared with the Kafka sink's tests. */
+  static Future<Void> publishFromOwnContext(Vertx vertx, List<SessionEvent> events) {
     Context ctx = vertx.getOrCreateContext();
     Promise<Void> sent = Promise.promise();
     EventPublisher publisher = new BusEventPublisher(vertx);

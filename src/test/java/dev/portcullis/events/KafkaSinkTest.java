@@ -12,9 +12,7 @@ import dev.portcullis.gateway.Codecs;
 import dev.portcullis.testing.LocalKafka;
 import dev.portcullis.testing.TopicRecords;
 import dev.portcullis.testing.TopicRecords.Rec;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -50,14 +48,7 @@ class KafkaSinkTest {
   }
 
   private Future<Void> publishFromOwnContext(List<SessionEvent> events) {
-    Context ctx = vertx.getOrCreateContext();
-    Promise<Void> sent = Promise.promise();
-    EventPublisher publisher = new BusEventPublisher(vertx);
-    ctx.runOnContext(v -> {
-      events.forEach(publisher::publish);
-      sent.complete();
-    });
-    return sent.future();
+    return EventPublisherVerticleTest.publishFromOwnContext(vertx, events);
   }
 
   private static String idAndType(String json) {
