@@ -48,11 +48,6 @@ public final class EventPublisherVerticle extends VerticleBase {
     return new EventPublisherVerticle(v -> JournalSink.open(v, dir), PublisherSettings.defaults());
   }
 
-  /** The publisher for the gateway's {@code events:} config, with its own delivery health (ignored). */
-  public static EventPublisherVerticle forConfig(EventsConfig config) {
-    return forConfig(config, deliveryHealth(config));
-  }
-
   /**
    * The publisher for the gateway's {@code events:} config: the journal, or the Kafka sink reporting to
    * {@code health} (which the protocol listeners consult before admitting a session).

@@ -162,8 +162,9 @@ class EventPublisherVerticleTest {
   @Test
   void aJournalConfigWritesToItsDirectory() throws Exception {
     Path dir = tmp.resolve("cfg-journal");
+    EventsConfig journal = new EventsConfig(EventsConfig.Sink.JOURNAL, dir, null);
     String deployment = await(vertx.deployVerticle(
-        EventPublisherVerticle.forConfig(new EventsConfig(EventsConfig.Sink.JOURNAL, dir, null))));
+        EventPublisherVerticle.forConfig(journal, EventPublisherVerticle.deliveryHealth(journal))));
     List<SessionEvent> events = sessionEvents(3, 2);
     await(publishFromOwnContext(events));
     await(vertx.undeploy(deployment));

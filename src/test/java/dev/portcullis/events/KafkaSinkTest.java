@@ -47,6 +47,11 @@ class KafkaSinkTest {
         EventsConfig.OnUnavailable.REFUSE_SESSIONS, Duration.ofMinutes(5), Map.of("linger.ms", "2")));
   }
 
+  /** The publisher for {@code config}, with the delivery health the gateway would give it. */
+  private static EventPublisherVerticle publisher(EventsConfig config) {
+    return EventPublisherVerticle.forConfig(config, EventPublisherVerticle.deliveryHealth(config));
+  }
+
   private Future<Void> publishFromOwnContext(List<SessionEvent> events) {
     return EventPublisherVerticleTest.publishFromOwnContext(vertx, events);
   }
@@ -129,13 +134,13 @@ class KafkaSinkTest {
 
     // First run: no broker where the config points, so everything stays in the spool.
     String nowhere = "127.0.0.1:" + freePort();
-    String first = await(vertx.deployVerticle(EventPublisherVerticle.forConfig(config(nowhere, prefix, spool))));
+    String first = await(vertx.deployVerticle(publisher(config(nowhere, prefix, spool))));
     await(publishFromOwnContext(events));
     await(vertx.undeploy(first));
     assertTrue(Files.size(spool.resolve(String.format("%020d.seg", 0))) > 0);
 
     String second = await(vertx.deployVerticle(
-        EventPublisherVerticle.forConfig(config(kafka.bootstrapServers(), prefix, spool))));
+        publisher(config(kafka.bootstrapServers(), prefix, spool))));
     List<Rec> records = TopicRecords.readUntil(kafka.bootstrapServers(), List.of(prefix + "sessions"),
         r -> dedupe(r).size() >= events.size(), Duration.ofSeconds(60));
     assertEquals(events.stream().map(EventJson::encode).toList(), dedupe(records).stream().map(Rec::value).toList());
