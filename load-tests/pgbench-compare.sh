@@ -14,6 +14,9 @@
 # (plain TCP, no parsing, no events) as a reference: what a mature C relay reaches on the same cores tells how much
 # of the gap is the extra hop itself. Set PGBOUNCER=0 to skip it.
 #
+# A no-op relay (load-tests/NoopRelay.java: a Vert.x TCP pipe, one event loop, no TLS, parsing, policy or events)
+# runs as a second reference: the floor any JVM relay pays on these cores. RELAY=0 skips it.
+#
 # KAFKA=1 adds a second gateway (`serve` with the dev config, same issuer, policies and database) whose events go
 # to a real Kafka broker (load-tests/kafka-broker.sh, started here) instead of the journal: its column shows what
 # the Kafka sink costs against the journal and direct, and the events per second the sink delivered (counted on
@@ -31,6 +34,8 @@ PG_PORT=${PG_PORT:-25433}
 ISSUER_PORT=${ISSUER_PORT:-28080}
 BOUNCER_PORT=${BOUNCER_PORT:-25434}
 PGBOUNCER=${PGBOUNCER:-1}
+RELAY=${RELAY:-1}
+RELAY_PORT=${RELAY_PORT:-25436}
 KAFKA=${KAFKA:-0}
 KAFKA_PORT=${KAFKA_PORT:-29092}
 GW_KAFKA_PORT=${GW_KAFKA_PORT:-25435}
@@ -41,10 +46,12 @@ chmod 755 "$work"
   --policies load-tests/policies >"$work/gateway.log" 2>&1 &
 gw=$!
 bouncer=
+relay=
 broker=
 kgw=
 cleanup() {
   if [[ -n $bouncer ]]; then kill "$bouncer" 2>/dev/null || true; fi
+  if [[ -n $relay ]]; then kill "$relay" 2>/dev/null || true; fi
   if [[ -n $kgw ]]; then kill "$kgw" 2>/dev/null; wait "$kgw" 2>/dev/null || true; fi
   if [[ -n $broker ]]; then kill "$broker" 2>/dev/null; wait "$broker" 2>/dev/null || true; fi
   kill $gw 2>/dev/null; wait $gw 2>/dev/null || true
@@ -106,6 +113,12 @@ else
   PGBOUNCER=0
 fi
 
+if [[ $RELAY == 1 ]]; then
+  java -cp target/portcullis.jar load-tests/NoopRelay.java "$RELAY_PORT" 127.0.0.1 "$PG_PORT" >"$work/relay.log" 2>&1 &
+  relay=$!
+  await_line "$work/relay.log" "noop relay ready" $relay
+fi
+
 if [[ $KAFKA == 1 ]]; then
   load-tests/kafka-broker.sh "$work/kafka" "$KAFKA_PORT" >"$work/kafka.out" 2>&1 &
   broker=$!
@@ -143,6 +156,7 @@ run() { # label, connection string, password, pgbench args…
 
 direct="host=127.0.0.1 port=$PG_PORT dbname=orders user=gw_orders sslmode=disable"
 bouncer_conn="host=127.0.0.1 port=$BOUNCER_PORT dbname=orders user=gw_orders sslmode=disable"
+relay_conn="host=127.0.0.1 port=$RELAY_PORT dbname=orders user=gw_orders sslmode=disable"
 gateway="host=127.0.0.1 port=$GW_PORT dbname=orders user=bench-agent sslmode=require"
 kafka_gateway="host=127.0.0.1 port=$GW_KAFKA_PORT dbname=orders user=bench-agent sslmode=require"
 
@@ -151,6 +165,7 @@ kafka_gateway="host=127.0.0.1 port=$GW_KAFKA_PORT dbname=orders user=bench-agent
 for mode in simple extended; do
   for workload in select-only tpcb-like; do
     run warmup "$gateway" "$token" -M "$mode" -b "$workload" -T "$WARMUP" >/dev/null
+    if [[ $RELAY == 1 ]]; then run warmup "$relay_conn" "$gw_pw" -M "$mode" -b "$workload" -T "$WARMUP" >/dev/null; fi
     if [[ $KAFKA == 1 ]]; then run warmup "$kafka_gateway" "$token" -M "$mode" -b "$workload" -T "$WARMUP" >/dev/null; fi
   done
 done
@@ -158,6 +173,7 @@ done
 printf '\npgbench: %s clients, %s threads, %ss per run, scale %s, %s cores\n\n' "$CLIENTS" "$THREADS" "$DURATION" "$SCALE" "$(nproc)"
 printf '%-26s %12s %12s %14s %14s %8s' workload "direct tps" "gateway tps" "direct lat ms" "gateway lat ms" ratio
 if [[ $PGBOUNCER == 1 ]]; then printf ' %14s %8s' "pgbouncer tps" ratio; fi
+if [[ $RELAY == 1 ]]; then printf ' %14s %8s' "noop relay tps" ratio; fi
 if [[ $KAFKA == 1 ]]; then printf ' %14s %8s %12s' "gw+kafka tps" ratio "events/s"; fi
 echo
 for mode in simple extended; do
@@ -170,6 +186,10 @@ for mode in simple extended; do
     if [[ $PGBOUNCER == 1 ]]; then
       read -r bt _ < <(run pgbouncer "$bouncer_conn" "$gw_pw" "${args[@]}")
       printf ' %14s %8s' "$bt" "$(awk -v b="$bt" -v d="$dt" 'BEGIN { printf "%.2f", b / d }')"
+    fi
+    if [[ $RELAY == 1 ]]; then
+      read -r rt _ < <(run relay "$relay_conn" "$gw_pw" "${args[@]}")
+      printf ' %14s %8s' "$rt" "$(awk -v b="$rt" -v d="$dt" 'BEGIN { printf "%.2f", b / d }')"
     fi
     if [[ $KAFKA == 1 ]]; then
       before=$(kafka_events)
