@@ -178,6 +178,9 @@ public final class PgColumnCatalog implements ColumnCatalog {
   private static PgConnectOptions connectOptions(TargetConfig target) {
     Map<String, String> properties = new HashMap<>(PgConnectOptions.DEFAULT_PROPERTIES);
     properties.put("application_name", "portcullis-catalog");
+    // Operators, functions and types resolve through search_path even when tables are qualified: a role default
+    // (or an agent's CREATE on a schema in it) must not be able to answer the lookup with its own `=`.
+    properties.put("search_path", "pg_catalog, pg_temp");
     PgConnectOptions connect = new PgConnectOptions()
         .setHost(target.host())
         .setPort(target.port())

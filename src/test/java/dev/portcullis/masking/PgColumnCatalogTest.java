@@ -201,6 +201,27 @@ class PgColumnCatalogTest {
   }
 
   @Test
+  void objectsOnTheRolesSearchPathCannotShadowTheLookup() throws Exception {
+    // an agent with CREATE on a schema of its search path could otherwise answer the lookup with its own operators
+    String role = "catalog_shadow";
+    Secret password = new Secret("catalog-shadow-test-password");
+    sql("CREATE ROLE " + role + " LOGIN PASSWORD '" + password.reveal() + "'",
+        "GRANT USAGE ON SCHEMA " + SCHEMA + " TO " + role,
+        "ALTER ROLE " + role + " SET search_path = " + SCHEMA + ", pg_catalog",
+        "CREATE FUNCTION " + SCHEMA + ".never(int2, int2) RETURNS boolean LANGUAGE sql AS 'SELECT false'",
+        "CREATE OPERATOR " + SCHEMA + ".= (LEFTARG = int2, RIGHTARG = int2, FUNCTION = " + SCHEMA + ".never)");
+    try {
+      ColumnRef email = ref("customers", "email");
+      TargetConfig app = pg.target("orders");
+      PgColumnCatalog catalog = open(new TargetConfig(app.name(), app.type(), app.host(), app.port(), app.database(),
+          role, password, UpstreamTls.disabled(), false), PgColumnCatalog.Options.defaults());
+      assertEquals(ColumnOrigin.of("catalog_test.customers.email"), await(catalog.resolve(Set.of(email))).get(email));
+    } finally {
+      sql("DROP OPERATOR " + SCHEMA + ".= (int2, int2)", "DROP FUNCTION " + SCHEMA + ".never(int2, int2)");
+    }
+  }
+
+  @Test
   void anUnreachableTargetFailsTheLookupWithAClearMessage() throws Exception {
     Secret password = pg.password(LocalPostgres.APP_ROLE);
     TargetConfig closedPort = new TargetConfig("orders", "postgres", "127.0.0.1", closedPort(),
