@@ -261,7 +261,13 @@ public final class PgColumnCatalog implements ColumnCatalog {
     }
     if (batch != null) {
       Promise<Map<ColumnRef, ColumnOrigin>> mine = batch;
-      lookup(misses).onComplete(result -> settle(misses, batchGeneration, result, mine));
+      Future<Map<ColumnRef, ColumnOrigin>> answer;
+      try {
+        answer = lookup(misses);
+      } catch (RuntimeException e) { // never leave the pending entries without an answer
+        answer = Future.failedFuture(new LookupFailedException(prefix() + describe(e), e));
+      }
+      answer.onComplete(result -> settle(misses, batchGeneration, result, mine));
     }
     if (awaited.isEmpty()) {
       return Future.succeededFuture(known);
