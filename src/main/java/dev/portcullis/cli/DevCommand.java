@@ -100,6 +100,7 @@ final class DevCommand implements Callable<Integer> {
             username: %s
             passwordFile: %s
         policies: %s
+        masking: { hashKeyFile: masking.key }
         events:
         %s""".formatted(port, issuerUrl, AUDIENCE, postgres.port(), DevPostgres.DATABASE, DevPostgres.GATEWAY_ROLE,
         postgres.passwordFile(), policies, events());

@@ -16,7 +16,8 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
   private static final Set<String> TOP = YamlMap.allowed("listen", "oidc", "targets", "policies", "events",
-      "gatewayId");
+      "gatewayId", "masking");
+  private static final Set<String> MASKING = YamlMap.allowed("hashKeyFile");
   private static final Set<String> LISTEN = YamlMap.allowed("postgres", "ssh", "admin");
   private static final Set<String> PG_LISTEN = YamlMap.allowed("host", "port", "tls", "allowPlaintext",
       "startupTimeout", "maxConnections", "maxMessageBytes");
@@ -64,7 +65,10 @@ public final class ConfigLoader {
     Path policies = base.resolve(top.string("policies", "policies")).normalize();
     EventsConfig events = events(top.optionalMap("events", "events", EVENTS), base);
     String gatewayId = top.string("gatewayId", defaultGatewayId());
-    return new GatewayConfig(gatewayId, postgres, oidc, targets, policies, events);
+    YamlMap masking = top.optionalMap("masking", "masking", MASKING);
+    Path maskingKey = masking == null || !masking.has("hashKeyFile") ? null
+        : base.resolve(masking.string("hashKeyFile")).normalize();
+    return new GatewayConfig(gatewayId, postgres, oidc, targets, policies, events, maskingKey);
   }
 
   private PostgresListenConfig listen(YamlMap top, Path base) {

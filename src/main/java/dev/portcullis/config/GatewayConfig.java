@@ -9,6 +9,8 @@ import java.util.Map;
  *
  * @param gatewayId   this instance's id in events (config {@code gatewayId}, default: host name)
  * @param policiesDir the directory of {@code *.yaml} policy files, hot-reloaded
+ * @param maskingKeyFile the key of the {@code hash} masking strategy (config {@code masking.hashKeyFile}; created
+ *                       when missing), or {@code null}: a key made for this process, so hashes change on restart
  */
 public record GatewayConfig(
     String gatewayId,
@@ -16,9 +18,15 @@ public record GatewayConfig(
     OidcConfig oidc,
     Map<String, TargetConfig> targets,
     Path policiesDir,
-    EventsConfig events) {
+    EventsConfig events,
+    Path maskingKeyFile) {
 
   public GatewayConfig {
     targets = Map.copyOf(targets);
+  }
+
+  public GatewayConfig(String gatewayId, PostgresListenConfig postgres, OidcConfig oidc,
+      Map<String, TargetConfig> targets, Path policiesDir, EventsConfig events) {
+    this(gatewayId, postgres, oidc, targets, policiesDir, events, null);
   }
 }

@@ -1,5 +1,7 @@
 package dev.portcullis.events;
 
+import dev.portcullis.masking.MaskedColumn;
+
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.JudgedStatement;
 import dev.portcullis.policy.StatementKind;
@@ -98,12 +100,35 @@ public final class SessionEvents {
    */
   public static SessionEvent completed(SessionInfo session, String statementId, String commandTag, Long rows,
       long durationMs, StatementError error) {
+    return completed(session, statementId, commandTag, rows, durationMs, error, List.of());
+  }
+
+  /**
+   * {@code statement.completed} of a result that masking rules applied to.
+   *
+   * @param masked the columns masked (which rule, which strategy, how many values); the field is left out when
+   *               empty, so statements without masking keep their exact shape
+   */
+  public static SessionEvent completed(SessionInfo session, String statementId, String commandTag, Long rows,
+      long durationMs, StatementError error, List<MaskedColumn> masked) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("statementId", Objects.requireNonNull(statementId, "statementId"));
     d.put("commandTag", commandTag);
     d.put("rows", rows);
     d.put("durationMs", durationMs);
     d.put("error", error == null ? null : errorMap(error));
+    if (!masked.isEmpty()) {
+      List<Map<String, Object>> columns = new ArrayList<>(masked.size());
+      for (MaskedColumn m : masked) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("column", m.column());
+        c.put("rule", m.rule());
+        c.put("strategy", m.strategy());
+        c.put("values", m.values());
+        columns.add(c);
+      }
+      d.put("masked", columns);
+    }
     return SessionEvent.of(EventType.STATEMENT_COMPLETED, session, d);
   }
 

@@ -12,6 +12,10 @@ public final class Addresses {
   public static final String FORWARD_PG_OPEN = "portcullis.forward.pg.open";
   /** Send: {@code UpstreamCancel}. */
   public static final String FORWARD_PG_CANCEL = "portcullis.forward.pg.cancel";
+  /** Request/reply: {@code CatalogLookup} → {@code CatalogOrigins}. */
+  public static final String FORWARD_PG_CATALOG = "portcullis.forward.pg.catalog";
+  /** Publish: the target name whose column catalog is stale (DDL ran on it). */
+  public static final String FORWARD_PG_CATALOG_INVALIDATE = "portcullis.forward.pg.catalog.invalidate";
   /** Name of the codec that hands a {@code Buffer} over without copying (use it in DeliveryOptions). */
   public static final String BUFFER_CODEC = "portcullis-local-buffer";
 

@@ -2,6 +2,8 @@ package dev.portcullis.gateway;
 
 import dev.portcullis.events.EventBatch;
 import dev.portcullis.events.SessionEvent;
+import dev.portcullis.forward.CatalogLookup;
+import dev.portcullis.forward.CatalogOrigins;
 import dev.portcullis.forward.UpstreamCancel;
 import dev.portcullis.forward.UpstreamOpen;
 import dev.portcullis.forward.UpstreamOpened;
@@ -18,7 +20,7 @@ import java.util.List;
 public final class Codecs {
   private static final List<Class<?>> RECORDS = List.of(
       JudgeRequest.class, Judgement.class, AdmitRequest.class, Admission.class, SessionEvent.class, EventBatch.class,
-      UpstreamOpen.class, UpstreamOpened.class, UpstreamCancel.class);
+      UpstreamOpen.class, UpstreamOpened.class, UpstreamCancel.class, CatalogLookup.class, CatalogOrigins.class);
 
   private Codecs() {}
 

@@ -6,6 +6,9 @@ import dev.portcullis.events.EventPublisherVerticle;
 import dev.portcullis.events.kafka.DeliveryHealth;
 import dev.portcullis.forward.ForwarderOptions;
 import dev.portcullis.forward.PgForwardingVerticle;
+import dev.portcullis.forward.TargetCatalogs;
+import dev.portcullis.masking.HashKey;
+import dev.portcullis.masking.PgColumnCatalog;
 import dev.portcullis.forward.RelayCounters;
 import dev.portcullis.identity.OidcTokenValidator;
 import dev.portcullis.pg.PgTerminationVerticle;
@@ -44,6 +47,7 @@ public final class Gateway {
   private ThreadPoolExecutor policyWorker;
   private OidcTokenValidator validator;
   private final DeliveryHealth health;
+  private TargetCatalogs catalogs;
 
   private Gateway(Vertx vertx, DeliveryHealth health) {
     this.vertx = vertx;
@@ -61,6 +65,18 @@ public final class Gateway {
     int cores = Runtime.getRuntime().availableProcessors();
     int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     RelayCounters counters = new RelayCounters();
+    HashKey maskingKey;
+    try {
+      maskingKey = config.maskingKeyFile() != null ? HashKey.loadOrCreate(config.maskingKeyFile()) : HashKey.generate();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    if (config.maskingKeyFile() == null) {
+      LOG.info("masking: no masking.hashKeyFile configured; 'hash' values are stable only until this process stops");
+    }
+    catalogs = new TargetCatalogs(vertx, config.targets()::get,
+        (v, t) -> new PgColumnCatalog(v, t, PgColumnCatalog.Options.defaults()));
+    catalogs.open(config.targets().keySet()); // here, not on an event loop mid-session (a CA file may be read)
 
     PolicyEngine engine;
     try {
@@ -78,12 +94,12 @@ public final class Gateway {
         // loop once), so every session finds both on its own loop: see LoopAffinity.
         .compose(v -> deploy(() -> new PolicyVerticle(engine), loops))
         .compose(v -> deploy(() -> new PgForwardingVerticle(config.targets()::get, ForwarderOptions.defaults(),
-            counters), loops))
+            counters, catalogs), loops))
         .compose(v -> OidcTokenValidator.create(vertx, config.oidc()))
         .compose(created -> {
           validator = created;
           return deploy(PgTerminationVerticle.instances(config.postgres(), config.gatewayId(), created,
-              new BusEventPublisher(vertx), health), cores);
+              new BusEventPublisher(vertx), health, maskingKey), cores);
         })
         .map(v -> {
           LOG.info("gateway '{}' listening for PostgreSQL on {}:{}, targets {}, policies {}", config.gatewayId(),
@@ -117,6 +133,9 @@ public final class Gateway {
       }
       if (policyWorker != null) {
         policyWorker.shutdownNow();
+      }
+      if (catalogs != null) {
+        catalogs.close();
       }
       return validator == null ? Future.succeededFuture() : validator.close();
     });

@@ -86,6 +86,15 @@ final class ErrorReplies {
         "portcullis: the server changed " + name + " to \"" + value + "\"; the session is closed");
   }
 
+  /**
+   * A result that must be masked could not be (the column catalog did not answer, or a row did not match its
+   * description): nothing of it may reach the client unmasked, so the session ends. 58000: system error.
+   */
+  static SessionRefusedException maskingUnavailable(String why) {
+    return new SessionRefusedException("58000", "portcullis: a result could not be masked (" + why
+        + "); the session is closed so that no unmasked value reaches the client");
+  }
+
   /** Maps any failure of the startup or a session to the FATAL ErrorResponse the client gets before the close. */
   static ErrorResponse fatal(Throwable failure) {
     if (failure instanceof SessionRefusedException refused) {

@@ -56,6 +56,8 @@ final class MessageRelay {
   private final Identity identity;
   private final Ending ending;
   private final ArrayDeque<Message<Buffer>> unacked = new ArrayDeque<>();
+  /** Backend batches behind one paused for a catalog lookup; the head is the paused one. */
+  private final ArrayDeque<Message<Buffer>> held = new ArrayDeque<>();
   private UpstreamLink upstream;
   private Buffer outbound = Buffer.buffer();
   private boolean judging;
@@ -122,7 +124,10 @@ final class MessageRelay {
         append(frame.bytes());
       }
       case MessageTypes.FRONTEND_EXECUTE -> {
-        tracker.executed(PortalMessages.executePortal(frame));
+        String portal = PortalMessages.executePortal(frame);
+        if (tracker.executed(portal)) {
+          append(PortalMessages.describePortal(portal)); // masking needs the formats the rows will come in
+        }
         append(frame.bytes());
       }
       case MessageTypes.FRONTEND_CLOSE -> {
@@ -138,7 +143,11 @@ final class MessageRelay {
         tracker.synced();
         append(frame.bytes());
       }
-      case MessageTypes.FRONTEND_DESCRIBE, MessageTypes.FRONTEND_FLUSH -> {
+      case MessageTypes.FRONTEND_DESCRIBE -> {
+        tracker.described();
+        append(frame.bytes());
+      }
+      case MessageTypes.FRONTEND_FLUSH -> {
         tracker.extendedMessage();
         append(frame.bytes());
       }
@@ -170,7 +179,7 @@ final class MessageRelay {
         List<String> ids = tracker.decided(j, sql, "simple");
         if (j.allowed()) {
           statements.remember(j);
-          tracker.queryForwarded(ids);
+          tracker.queryForwarded(ids, j.masking());
           append(frame.bytes());
         } else {
           tracker.messageRefused();
@@ -205,7 +214,7 @@ final class MessageRelay {
       if (j.allowed()) {
         statements.remember(j);
         statements.parsed(parse.statementName(), parse.sql(), j);
-        tracker.parsed(parse.statementName(), ids.isEmpty() ? null : ids.get(0));
+        tracker.parsed(parse.statementName(), ids.isEmpty() ? null : ids.get(0), j.masking());
         append(frame.bytes());
         return;
       }
@@ -251,6 +260,9 @@ final class MessageRelay {
   }
 
   private void flush() {
+    if (tracker.masking()) {
+      backend.inspectRows(); // before the statement goes out: its rows must not slip through uninspected
+    }
     if (outbound.length() > 0 && upstream != null) {
       Buffer batch = outbound;
       outbound = Buffer.buffer();
@@ -284,6 +296,14 @@ final class MessageRelay {
     if (ended) {
       return;
     }
+    if (!held.isEmpty()) {
+      held.add(message); // behind a batch that waits for the column catalog: order is kept
+      return;
+    }
+    relayBackend(message, message.body());
+  }
+
+  private void relayBackend(Message<Buffer> message, Buffer bytes) {
     String end = message.headers().get(FrameHeaders.END);
     if (end != null) {
       ending.end(null, "backend closed: " + end);
@@ -291,9 +311,9 @@ final class MessageRelay {
     }
     List<Buffer> segments;
     try {
-      segments = backend.decode(message.body());
+      segments = backend.decode(bytes);
     } catch (RuntimeException e) {
-      ending.end(e, "backend protocol error");
+      ending.end(e, e instanceof SessionRefusedException ? "masking unavailable" : "backend protocol error");
       return;
     }
     for (Buffer segment : segments) {
@@ -303,12 +323,34 @@ final class MessageRelay {
       ending.end(tracker.backendViolation(), "backend changed a pinned parameter");
       return;
     }
+    if (backend.paused()) {
+      // The rest of this batch waits in the decoder until the catalog answers; later batches wait in `held`.
+      held.addFirst(message);
+      tracker.maskingWait().onComplete(ar -> resumeBackend(ar.failed()));
+      return;
+    }
     checkExpiry();
     if (socket.writeQueueFull()) {
       unacked.add(message);
       socket.drainHandler(v -> ackAll());
     } else {
       message.reply(null);
+    }
+  }
+
+  private void resumeBackend(boolean lookupFailed) {
+    if (ended) {
+      return;
+    }
+    if (lookupFailed) {
+      ending.end(ErrorReplies.maskingUnavailable("the column catalog did not answer"), "masking unavailable");
+      return;
+    }
+    Message<Buffer> paused = held.poll();
+    relayBackend(paused, Buffer.buffer()); // the decoder still holds its bytes
+    while (!ended && !backend.paused() && !held.isEmpty()) {
+      Message<Buffer> next = held.poll();
+      relayBackend(next, next.body());
     }
   }
 

@@ -227,7 +227,8 @@ final class PgFrontendSession {
       return Future.failedFuture("session closed during authentication");
     }
     this.admission = admission;
-    tracker = new StatementTracker(ctx.events(), info);
+    tracker = new StatementTracker(ctx.events(), info,
+        new ResultMasking(new BusColumnCatalog(vertx, parameters.target()), ctx.maskingKey()));
     relay = new MessageRelay(vertx, socket, frames, tracker, sessionId, parameters.target(), info.identity(),
         this::end);
     String toClient = "portcullis.pg.session." + sessionId + ".to-client";

@@ -1,5 +1,7 @@
 package dev.portcullis.pg;
 
+import dev.portcullis.masking.HashKey;
+
 import dev.portcullis.config.PostgresListenConfig;
 import dev.portcullis.events.EventPublisher;
 import dev.portcullis.events.SessionGate;
@@ -11,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * @param gate        asked before each new session (audit events deliverable?)
  * @param connections open client connections of this listener (for {@code maxConnections})
+ * @param maskingKey  the key of the {@code hash} masking strategy, one per gateway so hashes agree across sessions
  */
 record PgListenerContext(
     PostgresListenConfig config,
@@ -20,4 +23,5 @@ record PgListenerContext(
     SessionGate gate,
     AtomicInteger connections,
     CancelKeys cancelKeys,
-    TlsUpgrade tls) {}
+    TlsUpgrade tls,
+    HashKey maskingKey) {}

@@ -1,5 +1,7 @@
 package dev.portcullis.pg;
 
+import dev.portcullis.masking.HashKey;
+
 import dev.portcullis.config.PostgresListenConfig;
 import dev.portcullis.events.EventPublisher;
 import dev.portcullis.events.SessionGate;
@@ -37,8 +39,14 @@ public final class PgTerminationVerticle extends VerticleBase {
   /** @param gate asked before each new session: refuses sessions while audit events cannot be delivered */
   public PgTerminationVerticle(PostgresListenConfig config, String gatewayId, TokenValidator tokens,
       EventPublisher events, SessionGate gate, AtomicInteger connections) {
+    this(config, gatewayId, tokens, events, gate, connections, HashKey.generate());
+  }
+
+  /** @param maskingKey the {@code hash} masking key; instances of one gateway share it */
+  public PgTerminationVerticle(PostgresListenConfig config, String gatewayId, TokenValidator tokens,
+      EventPublisher events, SessionGate gate, AtomicInteger connections, HashKey maskingKey) {
     this.ctx = new PgListenerContext(config, gatewayId, tokens, events, gate, connections, CancelKeys.PROCESS,
-        new TlsUpgrade(GatewayCertificate.context(config.tls()), config.startupTimeout().toMillis()));
+        new TlsUpgrade(GatewayCertificate.context(config.tls()), config.startupTimeout().toMillis()), maskingKey);
   }
 
   /** A supplier for {@code deployVerticle(supplier, options.setInstances(n))}: all instances share one limit. */
@@ -50,8 +58,14 @@ public final class PgTerminationVerticle extends VerticleBase {
   /** Like {@link #instances(PostgresListenConfig, String, TokenValidator, EventPublisher)}, with a session gate. */
   public static Supplier<Deployable> instances(PostgresListenConfig config, String gatewayId,
       TokenValidator tokens, EventPublisher events, SessionGate gate) {
+    return instances(config, gatewayId, tokens, events, gate, HashKey.generate());
+  }
+
+  /** Like the others, with the gateway's {@code hash} masking key. */
+  public static Supplier<Deployable> instances(PostgresListenConfig config, String gatewayId,
+      TokenValidator tokens, EventPublisher events, SessionGate gate, HashKey maskingKey) {
     AtomicInteger connections = new AtomicInteger();
-    return () -> new PgTerminationVerticle(config, gatewayId, tokens, events, gate, connections);
+    return () -> new PgTerminationVerticle(config, gatewayId, tokens, events, gate, connections, maskingKey);
   }
 
   @Override

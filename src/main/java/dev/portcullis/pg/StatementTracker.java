@@ -36,27 +36,43 @@ import java.util.Map;
 final class StatementTracker implements BackendFrameDecoder.Listener {
   private static final class Cycle {
     final ArrayDeque<Pending> completions = new ArrayDeque<>();
+    /** Describes sent in this cycle, oldest first; each is answered by one RowDescription or NoData. */
+    final ArrayDeque<DescribeSent> describes = new ArrayDeque<>();
     boolean closed;
     boolean refusedParse;
     boolean sawRefusal;
     boolean droppedRefusalReady;
   }
 
-  private record Pending(String statementId, long startNanos) {}
+  /** A statement whose completion is still due; {@code masking} is null when no rule can mask its result. */
+  private record Pending(String statementId, long startNanos, ResultMasking.Result masking) {}
+
+  /** A Describe on its way: the client's ({@code forResult} null, answer passed on) or the gateway's own. */
+  private record DescribeSent(ResultMasking.Result forResult) {}
 
   private final EventPublisher events;
   private final SessionInfo info;
   private final ArrayDeque<Cycle> cycles = new ArrayDeque<>();
   private final Map<String, String> statementIds = new HashMap<>();
   private final Map<String, String> portalIds = new HashMap<>();
+  /** Masking of each prepared statement and portal, for the Executes that run them. */
+  private final Map<String, List<dev.portcullis.policy.Policy.Masking>> statementMasking = new HashMap<>();
+  private final Map<String, List<dev.portcullis.policy.Policy.Masking>> portalMasking = new HashMap<>();
+  private final ResultMasking masking;
   private long decidedCount;
   private long completedCount;
   private byte transactionStatus = MessageTypes.TX_IDLE;
   private SessionRefusedException backendViolation;
 
   StatementTracker(EventPublisher events, SessionInfo info) {
+    this(events, info, null);
+  }
+
+  /** @param masking this session's result masking; {@code null} when results are never masked (tests) */
+  StatementTracker(EventPublisher events, SessionInfo info, ResultMasking masking) {
     this.events = events;
     this.info = info;
+    this.masking = masking;
   }
 
   // --- frontend side -------------------------------------------------------------------------------------------
@@ -84,11 +100,20 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
 
 
   void queryForwarded(List<String> ids) {
+    queryForwarded(ids, List.of());
+  }
+
+  /** @param maskingEntries the judgement's masking entries, which every statement of the Query is masked by */
+  void queryForwarded(List<String> ids, List<dev.portcullis.policy.Policy.Masking> maskingEntries) {
     Cycle c = new Cycle();
     long now = System.nanoTime();
-    ids.forEach(id -> c.completions.add(new Pending(id, now)));
+    ids.forEach(id -> c.completions.add(new Pending(id, now, maskingOf(maskingEntries))));
     c.closed = true;
     cycles.add(c);
+  }
+
+  private ResultMasking.Result maskingOf(List<dev.portcullis.policy.Policy.Masking> entries) {
+    return masking == null ? null : masking.forStatement(entries);
   }
 
   /** A Query or FunctionCall was replaced by a refusal: its ErrorResponse + ReadyForQuery pass unchanged. */
@@ -99,32 +124,67 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
   }
 
   void parsed(String statementName, String statementId) {
+    parsed(statementName, statementId, List.of());
+  }
+
+  void parsed(String statementName, String statementId,
+      List<dev.portcullis.policy.Policy.Masking> maskingEntries) {
     openCycle();
     statementIds.put(statementName, statementId);
+    statementMasking.put(statementName, maskingEntries);
   }
 
   void parseRefused(String statementName) {
     statementIds.remove(statementName);
+    statementMasking.remove(statementName);
     openCycle().refusedParse = true;
   }
 
   void bound(String portal, String statementName) {
     openCycle();
     portalIds.put(portal, statementIds.get(statementName));
+    portalMasking.put(portal, statementMasking.getOrDefault(statementName, List.of()));
   }
 
-  void executed(String portal) {
-    openCycle().completions.add(new Pending(portalIds.get(portal), System.nanoTime()));
+  /**
+   * An Execute goes out. Returns {@code true} when its result may need masking: the caller then sends
+   * {@code Describe 'P' portal} just before the Execute, and the answer is the gateway's to consume.
+   */
+  boolean executed(String portal) {
+    Cycle c = openCycle();
+    ResultMasking.Result result = maskingOf(portalMasking.getOrDefault(portal, List.of()));
+    c.completions.add(new Pending(portalIds.get(portal), System.nanoTime(), result));
+    if (result == null) {
+      return false;
+    }
+    c.describes.add(new DescribeSent(result));
+    return true;
   }
 
   void closed(boolean statement, String name) {
     openCycle();
     (statement ? statementIds : portalIds).remove(name);
+    (statement ? statementMasking : portalMasking).remove(name);
   }
 
-  /** Any other extended-protocol message (Describe, Flush…). */
+  /** The client's Describe: its answer is the client's. */
+  void described() {
+    openCycle().describes.add(new DescribeSent(null));
+  }
+
+  /** Any other extended-protocol message (Flush…). */
   void extendedMessage() {
     openCycle();
+  }
+
+  /** Whether results of this session may be masked (rows must then be inspected). */
+  boolean masking() {
+    return masking != null && masking.active();
+  }
+
+  /** What a stream paused by a catalog lookup waits for ({@link BackendFrameDecoder#PAUSE}). */
+  io.vertx.core.Future<?> maskingWait() {
+    return masking == null ? null : masking.waiting();
   }
 
   void synced() {
@@ -182,13 +242,67 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
         return onReady(message);
       }
       case MessageTypes.BACKEND_PARAMETER_STATUS -> onParameter(message);
+      case MessageTypes.BACKEND_ROW_DESCRIPTION -> {
+        return onRowDescription(message);
+      }
+      case MessageTypes.BACKEND_NO_DATA -> {
+        return onNoData(message);
+      }
+      case MessageTypes.BACKEND_DATA_ROW -> {
+        return onDataRow(message);
+      }
+      case MessageTypes.BACKEND_NOTICE_RESPONSE -> {
+        return ResultMasking.scrub(ErrorResponse.parse(message)).encode(MessageTypes.BACKEND_NOTICE_RESPONSE);
+      }
       default -> { }
     }
     return message;
   }
 
+  // Rows, descriptions and notices reach this listener only once the decoder inspects rows (masking is on).
+
+  private Buffer onRowDescription(Buffer message) {
+    Cycle head = cycles.peekFirst();
+    if (head == null) {
+      return message;
+    }
+    DescribeSent describe = head.describes.peekFirst();
+    if (describe != null) {
+      if (describe.forResult() != null && !masking.plan(describe.forResult(), message)) {
+        return BackendFrameDecoder.PAUSE; // asked again with the same message once the catalog answered
+      }
+      head.describes.pollFirst();
+      return describe.forResult() != null ? null : message;
+    }
+    Pending p = head.completions.peekFirst(); // a simple Query's statement describes its own rows
+    if (p != null && p.masking() != null && !masking.plan(p.masking(), message)) {
+      return BackendFrameDecoder.PAUSE;
+    }
+    return message;
+  }
+
+  private Buffer onNoData(Buffer message) {
+    Cycle head = cycles.peekFirst();
+    DescribeSent describe = head == null ? null : head.describes.pollFirst();
+    if (describe != null && describe.forResult() != null) {
+      masking.noRows(describe.forResult());
+      return null;
+    }
+    return message;
+  }
+
+  private Buffer onDataRow(Buffer message) {
+    Cycle head = cycles.peekFirst();
+    Pending p = head == null ? null : head.completions.peekFirst();
+    return p == null || p.masking() == null ? message : masking.row(p.masking(), message);
+  }
+
   private Buffer onError(Buffer message) {
     ErrorResponse error = ErrorResponse.parse(message);
+    if (masking != null && masking.active()) {
+      error = ResultMasking.scrub(error);
+      message = error.encode();
+    }
     if (RefusalStatement.MARKER.equals(error.fields().get('s'))) {
       Cycle head = cycles.peekFirst();
       if (head != null) {
@@ -229,6 +343,11 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
     }
   }
 
+  private static boolean isDdl(String tag) {
+    return tag.startsWith("CREATE ") || tag.startsWith("ALTER ") || tag.startsWith("DROP ")
+        || tag.startsWith("COMMENT");
+  }
+
   private Pending nextPending() {
     Cycle head = cycles.peekFirst();
     return head == null ? null : head.completions.pollFirst();
@@ -241,6 +360,11 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
     }
     completedCount++;
     long durationMs = (System.nanoTime() - p.startNanos()) / 1_000_000;
-    events.publish(SessionEvents.completed(info, p.statementId(), tag, durationMs, error));
+    List<dev.portcullis.masking.MaskedColumn> masked = p.masking() == null ? List.of() : p.masking().masked();
+    if (masking != null && tag != null && masking.active() && isDdl(tag)) {
+      masking.schemaChanged();
+    }
+    events.publish(SessionEvents.completed(info, p.statementId(), tag, SessionEvents.rowsOf(tag), durationMs,
+        error, masked));
   }
 }

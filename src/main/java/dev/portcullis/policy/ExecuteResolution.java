@@ -105,6 +105,11 @@ final class ExecuteResolution {
           decision = PolicyEvaluator.decide(scope.policies(), shown);
         }
       }
+      if (decision.allowed() && shown.kinds().contains(StatementKind.COPY) && !scope.masking().isEmpty()) {
+        // COPY output bypasses the row rewrite: with masking rules in force it could leak what they hide
+        decision = new Decision.Deny(null, null,
+            "COPY is refused while masking rules apply to this session (its output cannot be masked yet)");
+      }
       LexedStatement s = statements.get(i);
       boolean own = shown == entry.analysis();
       judged.add(new JudgedStatement(redact ? s.fingerprint() : s.text(), s.fingerprint(), shown.kinds(),
@@ -115,7 +120,7 @@ final class ExecuteResolution {
         overall = decision;
       }
     }
-    return new Judgement(judged, overall != null ? overall : judged.get(0).decision());
+    return new Judgement(judged, overall != null ? overall : judged.get(0).decision(), scope.masking());
   }
 
   /** EXECUTE judged as its prepared statement, plus whatever its own arguments call. */

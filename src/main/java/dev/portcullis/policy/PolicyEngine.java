@@ -182,6 +182,20 @@ public final class PolicyEngine {
       return new DecisionCache.Key(version, policyNames, target, statement.fingerprint());
     }
 
+    /** The masking entries of these policies, in load order (the shared empty list when none has any). */
+    List<Policy.Masking> masking() {
+      List<Policy.Masking> out = List.of();
+      for (Policy p : policies) {
+        if (!p.masking().isEmpty()) {
+          if (out.isEmpty()) {
+            out = new ArrayList<>();
+          }
+          out.addAll(p.masking());
+        }
+      }
+      return out;
+    }
+
     boolean redactLiterals() {
       for (Policy p : policies) {
         if (p.redactLiterals()) {

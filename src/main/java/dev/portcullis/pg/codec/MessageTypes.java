@@ -39,6 +39,9 @@ public final class MessageTypes {
   public static final byte BACKEND_EMPTY_QUERY_RESPONSE = 'I';
   public static final byte BACKEND_PORTAL_SUSPENDED = 's';
   public static final byte BACKEND_NEGOTIATE_PROTOCOL_VERSION = 'v';
+  public static final byte BACKEND_ROW_DESCRIPTION = 'T';
+  public static final byte BACKEND_NO_DATA = 'n';
+  public static final byte BACKEND_DATA_ROW = 'D';
 
   // Authentication request codes (the int after 'R').
   public static final int AUTH_OK = 0;
