@@ -1,7 +1,11 @@
 package dev.portcullis.policy;
 
 import dev.portcullis.identity.Identity;
+import dev.portcullis.masking.Classifier;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -97,10 +101,28 @@ public record Policy(
     }
   }
 
-  /** Masking entry: parsed and kept; enforcement is a later issue. */
-  public record Masking(List<String> columns, String strategy) {
+  /**
+   * One entry of a policy's {@code masking:} list: which values to mask and how. The masking package compiles
+   * these into per-result plans; the loader guarantees at least one of columns, names and classifiers.
+   *
+   * @param name        unique within the policy; {@code <policy>#<index from 1>} unless given, so events can say
+   *                    which entry masked a column
+   * @param columns     {@code schema.table.column} globs ({@link TableGlob} syntax), matched against a result
+   *                    column's source as the catalog names it
+   * @param names       result column name globs, matched ignoring case (for expressions and aliases, which have
+   *                    no source column)
+   * @param classifiers content classifiers whose matches inside text values are masked
+   * @param strategy    {@code redact}, {@code partial}, {@code hash} or {@code null}
+   */
+  public record Masking(String name, List<String> columns, List<String> names, Set<Classifier> classifiers,
+      String strategy) {
     public Masking {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(strategy, "strategy");
       columns = List.copyOf(columns);
+      names = List.copyOf(names);
+      // EnumSet order, so events and messages list classifiers the same way every time
+      classifiers = classifiers.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(classifiers));
     }
   }
 }

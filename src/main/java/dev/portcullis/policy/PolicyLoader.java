@@ -3,11 +3,13 @@ package dev.portcullis.policy;
 import dev.portcullis.config.YamlDocument;
 import dev.portcullis.config.YamlException;
 import dev.portcullis.config.YamlMap;
+import dev.portcullis.masking.Classifier;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,8 +21,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * Reads every {@code *.yaml} file of the policies directory (sorted by name, so load order is stable) strictly:
- * an unknown key, a wrong type, an unknown statement kind or action, an unqualified table glob, or a policy name
- * used twice (across files too) is a {@link YamlException} naming file, line and column. No values are
+ * an unknown key, a wrong type, an unknown statement kind, action, strategy or classifier, an unqualified table or
+ * column glob, or a policy name used twice (across files too) is a {@link YamlException} naming file, line and
+ * column. No values are
  * interpolated: policies are data, not templates.
  */
 public final class PolicyLoader {
@@ -30,7 +33,8 @@ public final class PolicyLoader {
   private static final Set<String> SUBJECTS = YamlMap.allowed("groups", "users");
   private static final Set<String> RULE = YamlMap.allowed("name", "action", "statements", "tables", "functions",
       "approvers");
-  private static final Set<String> MASKING = YamlMap.allowed("columns", "strategy");
+  private static final Set<String> MASKING = YamlMap.allowed("name", "columns", "names", "classifiers",
+      "strategy");
   private static final Set<String> STRATEGIES = YamlMap.allowed("redact", "partial", "hash", "null");
 
   private PolicyLoader() {}
@@ -96,17 +100,64 @@ public final class PolicyLoader {
       rules.add(rule);
     }
     List<Policy.Masking> masking = new ArrayList<>();
+    Set<String> maskingNames = new java.util.HashSet<>();
     for (YamlMap m : p.maps("masking", "masking entry", MASKING)) {
-      List<String> columns = m.strings("columns");
-      if (columns.isEmpty()) {
-        throw m.error("columns", "masking entry lists no columns");
+      Policy.Masking entry = masking(m, name, masking.size() + 1);
+      if (!maskingNames.add(entry.name())) {
+        throw m.error("name", "duplicate masking entry name '" + entry.name() + "' in policy '" + name + "'");
       }
-      masking.add(new Policy.Masking(columns, m.oneOf("strategy", STRATEGIES, null)));
+      masking.add(entry);
     }
     YamlMap audit = p.optionalMap("audit", "audit", Set.of("literals"));
     boolean redact = audit != null && audit.oneOf("literals", Set.of("keep", "redact"), "keep").equals("redact");
     return new Policy(name, Set.copyOf(groups), Set.copyOf(users), Set.copyOf(targets), rules, masking, redact,
         p.at());
+  }
+
+  private static Policy.Masking masking(YamlMap m, String policy, int index) {
+    String name = m.string("name", policy + "#" + index);
+    List<String> columns = m.strings("columns");
+    for (String c : columns) {
+      // source columns are always named schema.table.column: "customers.email" would silently mask nothing
+      if (!threeParts(c)) {
+        throw m.error("columns", "masking entry '" + name + "': column glob '" + c
+            + "' must be schema.table.column (three dot-separated parts, e.g. " + qualified(c) + ")");
+      }
+    }
+    List<String> names = m.strings("names");
+    Set<Classifier> classifiers = EnumSet.noneOf(Classifier.class);
+    for (String c : m.strings("classifiers")) {
+      try {
+        classifiers.add(Classifier.byName(c));
+      } catch (IllegalArgumentException e) {
+        throw m.error("classifiers", "masking entry '" + name + "': " + e.getMessage());
+      }
+    }
+    if (columns.isEmpty() && names.isEmpty() && classifiers.isEmpty()) {
+      throw new YamlException(m.at() + ": masking entry '" + name
+          + "' selects nothing (give columns, names and/or classifiers)");
+    }
+    return new Policy.Masking(name, columns, names, classifiers, m.oneOf("strategy", STRATEGIES, null));
+  }
+
+  private static boolean threeParts(String glob) {
+    String[] parts = glob.split("\\.", -1);
+    for (String part : parts) {
+      if (part.isEmpty()) {
+        return false;
+      }
+    }
+    return parts.length == 3;
+  }
+
+  /** A three-part spelling to suggest for {@code glob}. */
+  private static String qualified(String glob) {
+    String[] parts = glob.split("\\.", -1);
+    if (parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty()) {
+      return "*." + glob;
+    }
+    String last = parts[parts.length - 1];
+    return "*.*." + (last.isEmpty() ? "column" : last);
   }
 
   private static Policy.Rule rule(YamlMap r) {

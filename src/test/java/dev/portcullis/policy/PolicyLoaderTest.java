@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.config.YamlException;
+import dev.portcullis.masking.Classifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +83,7 @@ class PolicyLoaderTest {
               statements: [select]
               functions: [My_Func, "*"]
           masking:
-            - columns: ["*.card_number"]
+            - columns: ["*.*.card_number"]
               strategy: hash
           audit: { literals: redact }
       """);
@@ -96,6 +97,64 @@ class PolicyLoaderTest {
     assertEquals(List.of("db-owners"), p.rules().get(1).approverGroups());
     assertEquals(Set.of("my_func", "*"), p.rules().get(2).functions());
     assertEquals("hash", p.masking().get(0).strategy());
+  }
+
+  @Test
+  void maskingEntriesKeepEverySelector() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), GOOD + """
+          masking:
+            - columns: ["public.customers.email", "*.*.card_number"]
+              strategy: partial
+            - name: contact-aliases
+              names: ["*email*", "Phone"]
+              classifiers: [secret, card]
+              strategy: "null"
+            - classifiers: [iban]
+              strategy: redact
+      """);
+    List<Policy.Masking> m = PolicyLoader.loadDirectory(dir).get(0).masking();
+    assertEquals(new Policy.Masking("p#1", List.of("public.customers.email", "*.*.card_number"), List.of(), Set.of(),
+        "partial"), m.get(0));
+    assertEquals(new Policy.Masking("contact-aliases", List.of(), List.of("*email*", "Phone"),
+        Set.of(Classifier.CARD, Classifier.SECRET), "null"), m.get(1));
+    assertEquals(List.of(Classifier.CARD, Classifier.SECRET), List.copyOf(m.get(1).classifiers()),
+        "classifiers in declaration order, whatever the file's order");
+    assertEquals("p#3", m.get(2).name(), "the default name counts entries from 1, named ones included");
+    assertEquals(Set.of(Classifier.IBAN), m.get(2).classifiers());
+  }
+
+  @Test
+  void maskingEntryErrors() throws IOException {
+    String masking = GOOD + """
+          masking:
+            - columns: ["public.customers.email"]
+              strategy: redact
+      """;
+    assertRefused(masking.replace("columns:", "colums:"), "a.yaml:11:9: unknown key 'colums' in masking entry "
+        + "(expected one of: name, columns, names, classifiers, strategy)");
+    assertRefused(masking.replace("public.customers.email", "customers.email"), "a.yaml:11:9: masking entry "
+        + "'p#1': column glob 'customers.email' must be schema.table.column (three dot-separated parts, e.g. "
+        + "*.customers.email)");
+    assertRefused(masking.replace("public.customers.email", "*.card_number"),
+        "column glob '*.card_number' must be schema.table.column");
+    assertRefused(masking.replace("public.customers.email", "a.b.c.d"), "e.g. *.*.d)");
+    assertRefused(masking.replace("public.customers.email", "public..email"), "column glob 'public..email'");
+    assertRefused(masking.replace("public.customers.email", "public.t."), "e.g. *.*.column)");
+    assertRefused(masking.replace("columns: [\"public.customers.email\"]", "classifiers: [card, cc]"),
+        "a.yaml:11:9: masking entry 'p#1': unknown classifier 'cc' (expected one of: card, email, ssn, phone, "
+        + "iban, secret)");
+    assertRefused(masking.replace("columns: [\"public.customers.email\"]", "classifiers: card"),
+        "'classifiers' in masking entry must be a list of strings, got 'card'");
+    assertRefused(masking.replace("columns: [\"public.customers.email\"]", "name: m"),
+        "a.yaml:11:9: masking entry 'm' selects nothing (give columns, names and/or classifiers)");
+    assertRefused(masking.replace("columns: [\"public.customers.email\"]", "columns: []\n        names: []"),
+        "masking entry 'p#1' selects nothing");
+    assertRefused(masking.replace("        strategy: redact\n", ""),
+        "a.yaml:11:9: missing required key 'strategy' in masking entry (one of: hash, null, partial, redact)");
+    assertRefused(masking.replace("strategy: redact", "strategy: scramble"),
+        "a.yaml:12:19: 'strategy' in masking entry must be one of: hash, null, partial, redact; got 'scramble'");
+    assertRefused(masking + "      - name: p#1\n        names: [x]\n        strategy: hash\n",
+        "a.yaml:13:9: duplicate masking entry name 'p#1' in policy 'p'");
   }
 
   @Test
