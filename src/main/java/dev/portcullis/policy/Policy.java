@@ -97,10 +97,13 @@ public record Policy(
     }
   }
 
-  /** Masking entry: parsed and kept; enforcement is a later issue. */
-  public record Masking(List<String> columns, String strategy) {
+  /** Masking entry. PLACEHOLDER shape (mask-core): mask-classify owns this record; take its version on merge. */
+  public record Masking(String name, List<String> columns, List<String> names,
+      Set<dev.portcullis.masking.Classifier> classifiers, String strategy) {
     public Masking {
       columns = List.copyOf(columns);
+      names = List.copyOf(names);
+      classifiers = Set.copyOf(classifiers);
     }
   }
 }

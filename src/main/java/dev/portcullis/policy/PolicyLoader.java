@@ -101,7 +101,9 @@ public final class PolicyLoader {
       if (columns.isEmpty()) {
         throw m.error("columns", "masking entry lists no columns");
       }
-      masking.add(new Policy.Masking(columns, m.oneOf("strategy", STRATEGIES, null)));
+      // PLACEHOLDER (mask-core): mask-classify owns the masking section; take its version on merge.
+      masking.add(new Policy.Masking(name + "#" + (masking.size() + 1), columns, List.of(), Set.of(),
+          m.oneOf("strategy", STRATEGIES, null)));
     }
     YamlMap audit = p.optionalMap("audit", "audit", Set.of("literals"));
     boolean redact = audit != null && audit.oneOf("literals", Set.of("keep", "redact"), "keep").equals("redact");
