@@ -1,10 +1,9 @@
 package dev.portcullis.masking;
 
+import dev.portcullis.pg.codec.CStrings;
+import dev.portcullis.pg.codec.PgProtocolException;
+
 import io.vertx.core.buffer.Buffer;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,12 +56,8 @@ public final class RowDescriptions {
 
   private static String utf8(byte[] bytes, int field) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
+      return CStrings.utf8(Buffer.buffer(bytes), 0, bytes.length);
+    } catch (PgProtocolException e) {
       throw new IllegalArgumentException("RowDescription field " + field + " has a name that is not valid UTF-8");
     }
   }

@@ -116,13 +116,14 @@ public final class PolicyLoader {
 
   private static Policy.Masking masking(YamlMap m, String policy, int index) {
     String name = m.string("name", policy + "#" + index);
-    List<String> columns = m.strings("columns");
-    for (String c : columns) {
-      // source columns are always named schema.table.column: "customers.email" would silently mask nothing
-      if (!threeParts(c)) {
+    List<String> columns = new ArrayList<>();
+    for (String c : m.strings("columns")) {
+      String qualified = qualified(c);
+      if (qualified == null) {
         throw m.error("columns", "masking entry '" + name + "': column glob '" + c
-            + "' must be schema.table.column (three dot-separated parts, e.g. " + qualified(c) + ")");
+            + "' must be [schema.][table.]column with no empty part (e.g. *.*.card_number)");
       }
+      columns.add(qualified);
     }
     List<String> names = m.strings("names");
     Set<Classifier> classifiers = EnumSet.noneOf(Classifier.class);
@@ -140,24 +141,17 @@ public final class PolicyLoader {
     return new Policy.Masking(name, columns, names, classifiers, m.oneOf("strategy", STRATEGIES, null));
   }
 
-  private static boolean threeParts(String glob) {
-    String[] parts = glob.split("\\.", -1);
-    for (String part : parts) {
-      if (part.isEmpty()) {
-        return false;
-      }
-    }
-    return parts.length == 3;
-  }
-
-  /** A three-part spelling to suggest for {@code glob}. */
+  /**
+   * Source columns are always named schema.table.column, so a shorter glob is completed from the left with
+   * {@code *}: {@code card_number} and {@code *.card_number} (design-notes §3) mean {@code *.*.card_number},
+   * {@code customers.email} means {@code *.customers.email}. {@code null} for an empty part or more than three.
+   */
   private static String qualified(String glob) {
     String[] parts = glob.split("\\.", -1);
-    if (parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty()) {
-      return "*." + glob;
+    if (parts.length > 3 || java.util.Arrays.asList(parts).contains("")) {
+      return null;
     }
-    String last = parts[parts.length - 1];
-    return "*.*." + (last.isEmpty() ? "column" : last);
+    return parts.length == 3 ? glob : (parts.length == 2 ? "*." : "*.*.") + glob;
   }
 
   private static Policy.Rule rule(YamlMap r) {

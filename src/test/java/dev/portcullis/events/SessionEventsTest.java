@@ -45,6 +45,8 @@ class SessionEventsTest {
             new Decision.Review("p", "writes", "writes need review", List.of("db-owners"))), "extended", true),
         SessionEvents.completed(SESSION, stmt, "SELECT 3", 12, null),
         SessionEvents.completed(SESSION, stmt, null, null, 3, new StatementError("57014", "canceling statement")),
+        SessionEvents.completed(SESSION, stmt, "SELECT 2", 2L, 4, null, List.of(
+            new dev.portcullis.masking.MaskedColumn("public.customers.email", "emails", "partial", 2))),
         SessionEvents.ended(SESSION, "client terminated", 12_345, 2));
   }
 
@@ -69,6 +71,9 @@ class SessionEventsTest {
     for (SessionEvent event : everyFactory()) {
       List<String> expected = new ArrayList<>(ENVELOPE);
       expected.addAll(details.get(event.type()));
+      if (event.details().containsKey("masked")) {
+        expected.add("masked"); // only on results that masking rules applied to
+      }
       assertEquals(expected, new ArrayList<>(new JsonObject(EventJson.encode(event)).fieldNames()), event.type());
     }
   }

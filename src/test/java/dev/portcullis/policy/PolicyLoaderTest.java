@@ -132,14 +132,10 @@ class PolicyLoaderTest {
       """;
     assertRefused(masking.replace("columns:", "colums:"), "a.yaml:11:9: unknown key 'colums' in masking entry "
         + "(expected one of: name, columns, names, classifiers, strategy)");
-    assertRefused(masking.replace("public.customers.email", "customers.email"), "a.yaml:11:9: masking entry "
-        + "'p#1': column glob 'customers.email' must be schema.table.column (three dot-separated parts, e.g. "
-        + "*.customers.email)");
-    assertRefused(masking.replace("public.customers.email", "*.card_number"),
-        "column glob '*.card_number' must be schema.table.column");
-    assertRefused(masking.replace("public.customers.email", "a.b.c.d"), "e.g. *.*.d)");
+    assertRefused(masking.replace("public.customers.email", "a.b.c.d"), "a.yaml:11:9: masking entry 'p#1': "
+        + "column glob 'a.b.c.d' must be [schema.][table.]column with no empty part (e.g. *.*.card_number)");
     assertRefused(masking.replace("public.customers.email", "public..email"), "column glob 'public..email'");
-    assertRefused(masking.replace("public.customers.email", "public.t."), "e.g. *.*.column)");
+    assertRefused(masking.replace("public.customers.email", "public.t."), "column glob 'public.t.'");
     assertRefused(masking.replace("columns: [\"public.customers.email\"]", "classifiers: [card, cc]"),
         "a.yaml:11:9: masking entry 'p#1': unknown classifier 'cc' (expected one of: card, email, ssn, phone, "
         + "iban, secret)");
