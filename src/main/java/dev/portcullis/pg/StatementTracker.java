@@ -132,6 +132,9 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
     openCycle();
     statementIds.put(statementName, statementId);
     statementMasking.put(statementName, maskingEntries);
+    // Inspect rows from the Parse on: a client Describe answered before the first Execute must be seen too, or
+    // the answers would no longer pair with the Describes of this cycle.
+    maskingOf(maskingEntries);
   }
 
   void parseRefused(String statementName) {
