@@ -14,7 +14,9 @@ import dev.portcullis.masking.MaskingRules;
 import dev.portcullis.masking.ResultField;
 import dev.portcullis.masking.RowDescriptions;
 import dev.portcullis.masking.TextSpan;
+import dev.portcullis.pg.codec.CStrings;
 import dev.portcullis.pg.codec.ErrorResponse;
+import dev.portcullis.pg.codec.MessageTypes;
 import dev.portcullis.policy.Policy;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -173,6 +175,25 @@ final class ResultMasking {
       }
     }
     return changed ? new ErrorResponse(fields) : response;
+  }
+
+  /**
+   * A NotificationResponse ({@code 'A' | int32 len | int32 pid | cstring channel | cstring payload}) with every
+   * value the classifiers recognise replaced in its payload: NOTIFY carries whatever text a trigger put there.
+   */
+  static Buffer scrubNotification(Buffer message) {
+    CStrings.Reader reader = new CStrings.Reader(message, 9);
+    String channel = reader.next("notification channel");
+    String payload = reader.next("notification payload");
+    String scrubbed = scrubText(payload);
+    if (scrubbed.equals(payload)) {
+      return message;
+    }
+    Buffer out = Buffer.buffer().appendByte(MessageTypes.BACKEND_NOTIFICATION_RESPONSE).appendInt(0)
+        .appendInt(message.getInt(5));
+    CStrings.append(out, channel);
+    CStrings.append(out, scrubbed);
+    return out.setInt(1, out.length() - 1);
   }
 
   static String scrubText(String text) {

@@ -257,6 +257,9 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
       case MessageTypes.BACKEND_NOTICE_RESPONSE -> {
         return ResultMasking.scrub(ErrorResponse.parse(message)).encode(MessageTypes.BACKEND_NOTICE_RESPONSE);
       }
+      case MessageTypes.BACKEND_NOTIFICATION_RESPONSE -> {
+        return ResultMasking.scrubNotification(message);
+      }
       default -> { }
     }
     return message;

@@ -105,10 +105,10 @@ final class ExecuteResolution {
           decision = PolicyEvaluator.decide(scope.policies(), shown);
         }
       }
-      if (decision.allowed() && shown.kinds().contains(StatementKind.COPY) && !scope.masking().isEmpty()) {
+      if (decision.allowed() && copiesOut(shown) && !scope.masking().isEmpty()) {
         // COPY output bypasses the row rewrite: with masking rules in force it could leak what they hide
         decision = new Decision.Deny(null, null,
-            "COPY is refused while masking rules apply to this session (its output cannot be masked yet)");
+            "COPY … TO STDOUT is refused while masking rules apply to this session (its output cannot be masked yet)");
       }
       LexedStatement s = statements.get(i);
       boolean own = shown == entry.analysis();
@@ -121,6 +121,11 @@ final class ExecuteResolution {
       }
     }
     return new Judgement(judged, overall != null ? overall : judged.get(0).decision(), scope.masking());
+  }
+
+  /** COPY … TO STDOUT (the analyzer gives it kinds copy + select; COPY … FROM STDIN is copy + insert). */
+  private static boolean copiesOut(StatementAnalysis a) {
+    return a.kinds().contains(StatementKind.COPY) && a.kinds().contains(StatementKind.SELECT);
   }
 
   /** EXECUTE judged as its prepared statement, plus whatever its own arguments call. */

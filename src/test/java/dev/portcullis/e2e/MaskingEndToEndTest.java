@@ -226,7 +226,25 @@ class MaskingEndToEndTest {
       assertEquals(List.of(List.of(1)), rows(c, "SELECT 1"), "the session goes on");
       SQLException copy = assertThrows(SQLException.class,
           () -> c.createStatement().execute("COPY customers TO STDOUT"));
-      assertTrue(copy.getMessage().contains("masking rules apply"), copy.getMessage());
+      assertTrue(copy.getMessage().contains("COPY … TO STDOUT is refused while masking rules apply"),
+          copy.getMessage());
+    }
+  }
+
+  @Test
+  void aNotificationPayloadIsScrubbed() throws Exception {
+    try (Connection c = agent("listen-agent", "agents"); Connection d = direct()) {
+      rows(c, "SELECT 1"); // LISTEN returns no rows; any statement with masking rules turns inspection on
+      c.createStatement().execute("LISTEN alerts");
+      rows(d, "SELECT pg_notify('alerts', 'charged " + CARD + " for alice@example.com')");
+      org.postgresql.PGNotification[] got = null;
+      for (int i = 0; i < 50 && (got == null || got.length == 0); i++) {
+        // getNotifications(timeout) blocks until one arrives or the timeout passes: no sleep needed
+        got = c.unwrap(org.postgresql.PGConnection.class).getNotifications(200);
+      }
+      assertTrue(got != null && got.length == 1, "one notification");
+      assertEquals("alerts", got[0].getName());
+      assertEquals("charged **** for ****", got[0].getParameter());
     }
   }
 

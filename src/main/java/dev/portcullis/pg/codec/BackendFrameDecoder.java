@@ -13,7 +13,8 @@ import java.util.List;
  * inspected (held until whole, at most 1 MiB): C CommandComplete, E ErrorResponse, Z ReadyForQuery,
  *                                              S ParameterStatus, I EmptyQueryResponse, s PortalSuspended
  * any other (DataRow, RowDescription, CopyData…): passed on as its bytes arrive, never buffered
- * once {@link #inspectRows()}: also T RowDescription, n NoData, N NoticeResponse (at most 1 MiB) and
+ * once {@link #inspectRows()}: also T RowDescription, n NoData, N NoticeResponse, A NotificationResponse
+ *                              (at most 1 MiB) and
  *                              D DataRow (held whole, at most {@link #MAX_ROW_BYTES}) — for masking
  * </pre>
  *
@@ -60,7 +61,7 @@ public final class BackendFrameDecoder {
   private boolean inspected(byte type) {
     return switch (type) {
       case 'C', 'E', 'Z', 'S', 'I', 's' -> true;
-      case 'T', 'D', 'n', 'N' -> inspectRows;
+      case 'T', 'D', 'n', 'N', 'A' -> inspectRows;
       default -> false;
     };
   }

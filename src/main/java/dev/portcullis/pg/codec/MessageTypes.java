@@ -42,6 +42,7 @@ public final class MessageTypes {
   public static final byte BACKEND_ROW_DESCRIPTION = 'T';
   public static final byte BACKEND_NO_DATA = 'n';
   public static final byte BACKEND_DATA_ROW = 'D';
+  public static final byte BACKEND_NOTIFICATION_RESPONSE = 'A';
 
   // Authentication request codes (the int after 'R').
   public static final int AUTH_OK = 0;
