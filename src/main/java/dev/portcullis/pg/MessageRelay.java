@@ -12,7 +12,9 @@ import dev.portcullis.pg.codec.ParseMessage;
 import dev.portcullis.pg.codec.PgProtocolException;
 import dev.portcullis.pg.codec.PortalMessages;
 import dev.portcullis.pg.codec.QueryMessage;
+import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.JudgeRequest;
+import dev.portcullis.policy.JudgedStatement;
 import dev.portcullis.policy.Judgement;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -176,10 +178,16 @@ final class MessageRelay {
         tracker.messageRefused();
         append(RefusalStatement.query(ErrorReplies.judgementUnavailable()));
       } else {
+        String copyOut = j.masking().isEmpty() ? null : copyOutQuery(j);
+        if (j.allowed() && copyOut != null && j.statements().size() > 1) {
+          j = refused("with masking rules in force, COPY … TO STDOUT must be the only statement of its query");
+        }
         List<String> ids = tracker.decided(j, sql, "simple");
         if (j.allowed()) {
           statements.remember(j);
-          tracker.queryForwarded(ids, j.masking());
+          if (tracker.queryForwarded(ids, j.masking(), copyOut != null)) {
+            append(PortalMessages.describeStatementProbe(copyOut)); // where the COPY's columns come from
+          }
           append(frame.bytes());
         } else {
           tracker.messageRefused();
@@ -206,6 +214,9 @@ final class MessageRelay {
   }
 
   private void parseJudged(FrontendFrame frame, ParseMessage parse, Judgement j) {
+    if (j != null && j.allowed() && !j.masking().isEmpty() && copyOutQuery(j) != null) {
+      j = refused("with masking rules in force, COPY … TO STDOUT works over the simple query protocol only");
+    }
     ErrorReplies.Refusal refusal;
     if (j == null) {
       refusal = ErrorReplies.judgementUnavailable();
@@ -223,6 +234,21 @@ final class MessageRelay {
     tracker.parseRefused(parse.statementName());
     append(RefusalStatement.query(refusal));
     ignoreTillSync = true;
+  }
+
+  /** A refusal by the gateway itself (no rule): the audit trail gets the statement with this reason. */
+  private static Judgement refused(String reason) {
+    return new Judgement(List.of(), new Decision.Deny(null, null, reason));
+  }
+
+  /** The SELECT of the judgement's {@code COPY table TO STDOUT}, if it has one. */
+  private static String copyOutQuery(Judgement j) {
+    for (JudgedStatement s : j.statements()) {
+      if (s.copyOutQuery() != null) {
+        return s.copyOutQuery();
+      }
+    }
+    return null;
   }
 
   private io.vertx.core.Future<Judgement> judge(String sql) {

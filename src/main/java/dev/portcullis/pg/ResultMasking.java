@@ -6,6 +6,7 @@ import dev.portcullis.masking.ColumnOrigin;
 import dev.portcullis.masking.ColumnPlan;
 import dev.portcullis.masking.ColumnRef;
 import dev.portcullis.masking.ContentScanner;
+import dev.portcullis.masking.CopyTextRows;
 import dev.portcullis.masking.DataRowRewriter;
 import dev.portcullis.masking.HashKey;
 import dev.portcullis.masking.MaskCounts;
@@ -148,6 +149,23 @@ final class ResultMasking {
       return DataRowRewriter.rewrite(dataRow, result.plan, result.counts);
     } catch (IllegalArgumentException e) {
       throw ErrorReplies.maskingUnavailable("a row did not match its description");
+    }
+  }
+
+  /** One row of a masked {@code COPY … TO STDOUT} (text format), planned by the describe probe. */
+  Buffer copyRow(Result result, Buffer copyData) {
+    if (result.plan == null) {
+      throw ErrorReplies.maskingUnavailable("COPY rows arrived before their description");
+    }
+    if (!result.plan.masksAnything()) {
+      return copyData;
+    }
+    try {
+      Buffer row = CopyTextRows.toDataRow(copyData);
+      Buffer masked = DataRowRewriter.rewrite(row, result.plan, result.counts);
+      return masked == row ? copyData : CopyTextRows.toCopyData(masked);
+    } catch (IllegalArgumentException e) {
+      throw ErrorReplies.maskingUnavailable("a COPY row did not match its description");
     }
   }
 

@@ -38,6 +38,8 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
     final ArrayDeque<Pending> completions = new ArrayDeque<>();
     /** Describes sent in this cycle, oldest first; each is answered by one RowDescription or NoData. */
     final ArrayDeque<DescribeSent> describes = new ArrayDeque<>();
+    /** Set on the gateway's own describe probe before a masked COPY: every answer of the cycle is consumed. */
+    ResultMasking.Result probeFor;
     boolean closed;
     boolean refusedParse;
     boolean sawRefusal;
@@ -105,11 +107,29 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
 
   /** @param maskingEntries the judgement's masking entries, which every statement of the Query is masked by */
   void queryForwarded(List<String> ids, List<dev.portcullis.policy.Policy.Masking> maskingEntries) {
+    queryForwarded(ids, maskingEntries, false);
+  }
+
+  /**
+   * @param copyOut the Query is one {@code COPY table TO STDOUT}. Returns {@code true} when its rows may need
+   *                masking: the caller then sends {@link dev.portcullis.pg.codec.PortalMessages#describeStatementProbe}
+   *                of the COPY's SELECT just before the Query, and every answer to that probe is the gateway's
+   */
+  boolean queryForwarded(List<String> ids, List<dev.portcullis.policy.Policy.Masking> maskingEntries,
+      boolean copyOut) {
+    ResultMasking.Result copyMasking = copyOut ? maskingOf(maskingEntries) : null;
+    if (copyMasking != null) {
+      Cycle probe = new Cycle();
+      probe.closed = true;
+      probe.probeFor = copyMasking;
+      cycles.add(probe);
+    }
     Cycle c = new Cycle();
     long now = System.nanoTime();
-    ids.forEach(id -> c.completions.add(new Pending(id, now, maskingOf(maskingEntries))));
+    ids.forEach(id -> c.completions.add(new Pending(id, now, copyOut ? copyMasking : maskingOf(maskingEntries))));
     c.closed = true;
     cycles.add(c);
+    return copyMasking != null;
   }
 
   private ResultMasking.Result maskingOf(List<dev.portcullis.policy.Policy.Masking> entries) {
@@ -231,6 +251,10 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
 
   @Override
   public Buffer onMessage(byte type, Buffer message) {
+    Cycle head = cycles.peekFirst();
+    if (head != null && head.probeFor != null) {
+      return onProbeAnswer(head, type, message);
+    }
     switch (type) {
       case MessageTypes.BACKEND_COMMAND_COMPLETE -> {
         String tag = CommandTag.parse(message);
@@ -260,12 +284,50 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
       case MessageTypes.BACKEND_NOTIFICATION_RESPONSE -> {
         return ResultMasking.scrubNotification(message);
       }
+      case MessageTypes.BACKEND_COPY_OUT_RESPONSE -> {
+        Pending p = head == null ? null : head.completions.peekFirst();
+        if (p != null && p.masking() != null && message.getByte(5) != 0) {
+          throw ErrorReplies.maskingUnavailable("a binary COPY cannot be masked");
+        }
+      }
+      case MessageTypes.BACKEND_COPY_DATA -> {
+        Pending p = head == null ? null : head.completions.peekFirst();
+        return p == null || p.masking() == null ? message : masking.copyRow(p.masking(), message);
+      }
       default -> { }
     }
     return message;
   }
 
   // Rows, descriptions and notices reach this listener only once the decoder inspects rows (masking is on).
+
+  /** The answers to the gateway's describe probe: 1 t T|n Z, or E Z. None reaches the client. */
+  private Buffer onProbeAnswer(Cycle probe, byte type, Buffer message) {
+    switch (type) {
+      case MessageTypes.BACKEND_ROW_DESCRIPTION -> {
+        return masking.plan(probe.probeFor, message) ? null : BackendFrameDecoder.PAUSE;
+      }
+      case MessageTypes.BACKEND_READY_FOR_QUERY -> cycles.pollFirst();
+      case MessageTypes.BACKEND_NOTICE_RESPONSE, MessageTypes.BACKEND_PARAMETER_STATUS,
+          MessageTypes.BACKEND_NOTIFICATION_RESPONSE -> {
+        return onMessageOutsideProbe(type, message); // not answers: they go on as they would without the probe
+      }
+      default -> { } // ParseComplete, ParameterDescription, NoData, ErrorResponse: the COPY reports for itself
+    }
+    return null;
+  }
+
+  private Buffer onMessageOutsideProbe(byte type, Buffer message) {
+    return switch (type) {
+      case MessageTypes.BACKEND_NOTICE_RESPONSE ->
+          ResultMasking.scrub(ErrorResponse.parse(message)).encode(MessageTypes.BACKEND_NOTICE_RESPONSE);
+      case MessageTypes.BACKEND_NOTIFICATION_RESPONSE -> ResultMasking.scrubNotification(message);
+      default -> {
+        onParameter(message);
+        yield message;
+      }
+    };
+  }
 
   private Buffer onRowDescription(Buffer message) {
     Cycle head = cycles.peekFirst();

@@ -105,17 +105,17 @@ final class ExecuteResolution {
           decision = PolicyEvaluator.decide(scope.policies(), shown);
         }
       }
-      if (decision.allowed() && copiesOut(shown) && !scope.masking().isEmpty()) {
-        // COPY output bypasses the row rewrite: with masking rules in force it could leak what they hide
-        decision = new Decision.Deny(null, null,
-            "COPY … TO STDOUT is refused while masking rules apply to this session (its output cannot be masked yet)");
+      if (decision.allowed() && copiesOut(shown) && shown.copyOutQuery() == null && !scope.masking().isEmpty()) {
+        // Only COPY table [(columns)] TO STDOUT in the default text format has rows the gateway can mask
+        decision = new Decision.Deny(null, null, "with masking rules in force, COPY … TO STDOUT is allowed only as "
+            + "COPY table [(columns)] TO STDOUT without options (its rows must be maskable)");
       }
       LexedStatement s = statements.get(i);
       boolean own = shown == entry.analysis();
       judged.add(new JudgedStatement(redact ? s.fingerprint() : s.text(), s.fingerprint(), shown.kinds(),
           own ? entry.tables() : DecisionCache.Entry.sorted(shown.tables()),
           own ? entry.functions() : DecisionCache.Entry.sorted(shown.functions()), decision,
-          entry.analysis().preparedName()));
+          entry.analysis().preparedName(), shown.copyOutQuery()));
       if (overall == null && !decision.allowed()) {
         overall = decision;
       }

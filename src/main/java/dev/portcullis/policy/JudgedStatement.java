@@ -14,6 +14,7 @@ import java.util.Set;
  * @param functions   every function called, schema-qualified when it was written so, lower case
  * @param decision    the decision for this statement alone
  * @param preparedName for {@code PREPARE name AS …}: the name the session must remember, else {@code null}
+ * @param copyOutQuery for {@code COPY table [(columns)] TO STDOUT}: the SELECT of the same columns, else null
  */
 public record JudgedStatement(
     String text,
@@ -22,11 +23,17 @@ public record JudgedStatement(
     List<String> tables,
     List<String> functions,
     Decision decision,
-    String preparedName) {
+    String preparedName,
+    String copyOutQuery) {
 
   public JudgedStatement {
     kinds = Set.copyOf(kinds);
     tables = List.copyOf(tables);
     functions = List.copyOf(functions);
+  }
+
+  public JudgedStatement(String text, String fingerprint, Set<StatementKind> kinds, List<String> tables,
+      List<String> functions, Decision decision, String preparedName) {
+    this(text, fingerprint, kinds, tables, functions, decision, preparedName, null);
   }
 }

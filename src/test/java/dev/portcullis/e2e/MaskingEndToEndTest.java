@@ -224,11 +224,36 @@ class MaskingEndToEndTest {
       assertFalse(e.getMessage().contains("4111"), e.getMessage());
       assertTrue(e.getMessage().contains("invalid input syntax"), e.getMessage());
       assertEquals(List.of(List.of(1)), rows(c, "SELECT 1"), "the session goes on");
-      SQLException copy = assertThrows(SQLException.class,
-          () -> c.createStatement().execute("COPY customers TO STDOUT"));
-      assertTrue(copy.getMessage().contains("COPY … TO STDOUT is refused while masking rules apply"),
-          copy.getMessage());
     }
+  }
+
+  @Test
+  void copyToStdoutIsMaskedRowByRow() throws Exception {
+    try (Connection c = agent("copy-agent", "agents")) {
+      org.postgresql.copy.CopyManager copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+      java.io.StringWriter out = new java.io.StringWriter();
+      long rows = copy.copyOut("COPY customers (id, name, email, card_number, born, note) TO STDOUT", out);
+      assertEquals(3, rows);
+      assertEquals(List.of(
+              "1\tZoë Åström\t" + mask("partial", "alice@example.com") + "\t****\t\\N\tpays with **** monthly",
+              "2\t山田太郎\t" + mask("partial", "bob@example.org") + "\t****\t\\N\t",
+              "3\tEmpty\t" + mask("partial", "") + "\t\\N\t\\N\t\\N"),
+          out.toString().lines().toList());
+      SQLException csv = assertThrows(SQLException.class,
+          () -> copy.copyOut("COPY customers TO STDOUT WITH (FORMAT csv)", new java.io.StringWriter()));
+      assertTrue(csv.getMessage().contains("allowed only as COPY table [(columns)] TO STDOUT without options"),
+          csv.getMessage());
+      SQLException query = assertThrows(SQLException.class,
+          () -> copy.copyOut("COPY (SELECT email FROM customers) TO STDOUT", new java.io.StringWriter()));
+      assertTrue(query.getMessage().contains("allowed only as COPY table"), query.getMessage());
+      assertEquals(List.of(List.of(1)), rows(c, "SELECT 1"), "the session goes on");
+    }
+    ClientRun psql = ClientRun.of(token("psql-copy-agent", "agents"), "psql", "-X", "-c",
+        "\\copy customers (id, email) to stdout",
+        "host=127.0.0.1 port=" + port + " dbname=" + TARGET + " user=agent sslmode=require");
+    assertEquals(0, psql.exit(), psql.output());
+    assertEquals(List.of("1\t" + mask("partial", "alice@example.com"), "2\t" + mask("partial", "bob@example.org"),
+        "3\t" + mask("partial", "")), psql.output().lines().toList());
   }
 
   @Test

@@ -13,9 +13,9 @@ import java.util.List;
  * inspected (held until whole, at most 1 MiB): C CommandComplete, E ErrorResponse, Z ReadyForQuery,
  *                                              S ParameterStatus, I EmptyQueryResponse, s PortalSuspended
  * any other (DataRow, RowDescription, CopyData…): passed on as its bytes arrive, never buffered
- * once {@link #inspectRows()}: also T RowDescription, n NoData, N NoticeResponse, A NotificationResponse
- *                              (at most 1 MiB) and
- *                              D DataRow (held whole, at most {@link #MAX_ROW_BYTES}) — for masking
+ * once {@link #inspectRows()}: also T RowDescription, n NoData, N NoticeResponse, A NotificationResponse,
+ *                              1 ParseComplete, t ParameterDescription, H CopyOutResponse (at most 1 MiB) and
+ *                              D DataRow, d CopyData (held whole, at most {@link #MAX_ROW_BYTES}) — for masking
  * </pre>
  *
  * {@link #decode} returns the segments to write to the client, in order: slices of the batch (zero copy) plus any
@@ -61,7 +61,7 @@ public final class BackendFrameDecoder {
   private boolean inspected(byte type) {
     return switch (type) {
       case 'C', 'E', 'Z', 'S', 'I', 's' -> true;
-      case 'T', 'D', 'n', 'N', 'A' -> inspectRows;
+      case 'T', 'D', 'n', 'N', 'A', '1', 't', 'H', 'd' -> inspectRows;
       default -> false;
     };
   }
@@ -107,7 +107,7 @@ public final class BackendFrameDecoder {
         pos = len;
         break;
       }
-      if (total > (type == 'D' ? MAX_ROW_BYTES : MAX_INSPECTED_BYTES)) {
+      if (total > (type == 'D' || type == 'd' ? MAX_ROW_BYTES : MAX_INSPECTED_BYTES)) {
         throw new IllegalStateException("backend message '" + (char) type + "' of " + total + " bytes");
       }
       if (pos + total > len) {

@@ -43,6 +43,10 @@ public final class MessageTypes {
   public static final byte BACKEND_NO_DATA = 'n';
   public static final byte BACKEND_DATA_ROW = 'D';
   public static final byte BACKEND_NOTIFICATION_RESPONSE = 'A';
+  public static final byte BACKEND_PARSE_COMPLETE = '1';
+  public static final byte BACKEND_PARAMETER_DESCRIPTION = 't';
+  public static final byte BACKEND_COPY_OUT_RESPONSE = 'H';
+  public static final byte BACKEND_COPY_DATA = 'd';
 
   // Authentication request codes (the int after 'R').
   public static final int AUTH_OK = 0;

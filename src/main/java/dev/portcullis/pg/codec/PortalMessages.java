@@ -34,6 +34,19 @@ public final class PortalMessages {
         .appendByte((byte) 0);
   }
 
+  /**
+   * {@code Parse "" sql | Describe 'S' "" | Sync}: asks the backend for the RowDescription of {@code sql} without
+   * running it (masking learns where the columns of a COPY come from this way).
+   */
+  public static Buffer describeStatementProbe(String sql) {
+    byte[] text = sql.getBytes(StandardCharsets.UTF_8);
+    return Buffer.buffer(text.length + 24)
+        .appendByte(MessageTypes.FRONTEND_PARSE).appendInt(4 + 1 + text.length + 1 + 2)
+        .appendByte((byte) 0).appendBytes(text).appendByte((byte) 0).appendShort((short) 0)
+        .appendByte(MessageTypes.FRONTEND_DESCRIBE).appendInt(4 + 1 + 1).appendByte((byte) 'S').appendByte((byte) 0)
+        .appendByte(MessageTypes.FRONTEND_SYNC).appendInt(4);
+  }
+
   public static String executePortal(FrontendFrame frame) {
     return new CStrings.Reader(frame.bytes(), 5).next("portal name");
   }

@@ -13,6 +13,7 @@ final class Findings {
   String setting;
   String preparedName;
   String executeName;
+  String copyOutQuery;
   private String unsupported;
 
   Findings kind(StatementKind kind) {
@@ -45,6 +46,6 @@ final class Findings {
     if (kinds.isEmpty()) {
       return StatementAnalysis.unsupported("statement not classified");
     }
-    return new StatementAnalysis(kinds, tables, functions, setting, preparedName, executeName, null);
+    return new StatementAnalysis(kinds, tables, functions, setting, preparedName, executeName, null, copyOutQuery);
   }
 }

@@ -16,6 +16,8 @@ import java.util.Set;
  * @param preparedName for {@code PREPARE name …}: the name, else {@code null}
  * @param executeName  for {@code EXECUTE name …}: the name (the engine judges the prepared text instead), else null
  * @param unsupported  {@code null} when understood; otherwise why not (the statement is then denied: fail closed)
+ * @param copyOutQuery for {@code COPY table [(columns)] TO STDOUT} without options: the SELECT whose columns the
+ *                     COPY writes (masking describes it to learn where each column comes from), else {@code null}
  */
 public record StatementAnalysis(
     Set<StatementKind> kinds,
@@ -24,12 +26,18 @@ public record StatementAnalysis(
     String setting,
     String preparedName,
     String executeName,
-    String unsupported) {
+    String unsupported,
+    String copyOutQuery) {
 
   public StatementAnalysis {
     kinds = Set.copyOf(kinds);
     tables = Set.copyOf(tables);
     functions = Set.copyOf(functions);
+  }
+
+  public StatementAnalysis(Set<StatementKind> kinds, Set<String> tables, Set<String> functions, String setting,
+      String preparedName, String executeName, String unsupported) {
+    this(kinds, tables, functions, setting, preparedName, executeName, unsupported, null);
   }
 
   public static StatementAnalysis unsupported(String why) {

@@ -112,7 +112,11 @@ final class UtilityStatements {
    * it reads or writes the database server's file system or runs a shell command there.
    */
   private void copy(TokenRange r, Findings f) {
-    int i = r.skip(r.from() + 1, "binary");
+    int start = r.from() + 1;
+    int i = r.skip(start, "binary");
+    boolean binary = i != start;
+    String table = null;
+    String columns = null;
     f.kind(StatementKind.COPY);
     if (r.is(i, TokenType.LPAREN)) {
       int close = r.closing(i);
@@ -134,12 +138,17 @@ final class UtilityStatements {
         return;
       }
       f.table(RelationNames.resolve(parts));
+      table = quoted(parts); // as written: the probe must resolve through search_path exactly as the COPY does
       if (r.is(i, TokenType.LPAREN)) {
-        i = r.closing(i) + 1;
-        if (i == 0) {
+        int close = r.closing(i);
+        if (close < 0) {
           f.fail("unbalanced COPY column list");
           return;
         }
+        columns = columnList(r, i + 1, close);
+        i = close + 1;
+      } else {
+        columns = "*";
       }
     }
     String direction = r.word(i);
@@ -160,7 +169,34 @@ final class UtilityStatements {
       f.fail("COPY target not understood");
     } else if (r.find(i + 1, "where") >= 0) {
       f.fail("COPY … WHERE is not supported");
+    } else if (direction.equals("to") && table != null && columns != null && !binary && i + 2 >= r.to()) {
+      // No options: the default text format, whose rows masking can rewrite (design of the masked COPY path)
+      f.copyOutQuery = "SELECT " + columns + " FROM " + table;
     }
+  }
+
+  /** {@code "a", "b"} from the names of a COPY column list, or {@code null} when it holds anything else. */
+  private static String columnList(TokenRange r, int from, int close) {
+    StringBuilder out = new StringBuilder();
+    for (int k = from; k < close; k++) {
+      Token t = r.at(k);
+      boolean name = (k - from) % 2 == 0;
+      if (name && t.isName()) {
+        out.append(out.length() == 0 ? "" : ", ").append(quoted(List.of(t.value())));
+      } else if (name || t.type() != TokenType.COMMA) {
+        return null;
+      }
+    }
+    return out.length() == 0 ? null : out.toString();
+  }
+
+  /** A name's parts (already folded or unquoted by the lexer), each double-quoted again, joined by dots. */
+  private static String quoted(List<String> parts) {
+    StringBuilder out = new StringBuilder();
+    for (String part : parts) {
+      out.append(out.length() == 0 ? "" : ".").append('"').append(part.replace("\"", "\"\"")).append('"');
+    }
+    return out.toString();
   }
 
   private void ddl(String verb, TokenRange r, Findings f) {
