@@ -127,7 +127,7 @@ final class MessageRelay {
       }
       case MessageTypes.FRONTEND_EXECUTE -> {
         String portal = PortalMessages.executePortal(frame);
-        if (tracker.executed(portal)) {
+        if (tracker.executed(portal, PortalMessages.executeMaxRows(frame))) {
           append(PortalMessages.describePortal(portal)); // masking needs the formats the rows will come in
         }
         append(frame.bytes());
@@ -342,9 +342,7 @@ final class MessageRelay {
       ending.end(e, e instanceof SessionRefusedException ? "masking unavailable" : "backend protocol error");
       return;
     }
-    for (Buffer segment : segments) {
-      socket.write(segment);
-    }
+    writeToClient(segments);
     if (tracker.backendViolation() != null) {
       ending.end(tracker.backendViolation(), "backend changed a pinned parameter");
       return;
@@ -361,6 +359,26 @@ final class MessageRelay {
       socket.drainHandler(v -> ackAll());
     } else {
       message.reply(null);
+    }
+  }
+
+  /**
+   * One write per backend batch: a write from outside the socket's own read handler is flushed at once, so a
+   * segment per masked row would cost a syscall and a TLS record per row. Copying the segments together is cheap.
+   */
+  private void writeToClient(List<Buffer> segments) {
+    if (segments.size() == 1) {
+      socket.write(segments.get(0));
+    } else if (!segments.isEmpty()) {
+      int length = 0;
+      for (Buffer segment : segments) {
+        length += segment.length();
+      }
+      Buffer joined = Buffer.buffer(length);
+      for (Buffer segment : segments) {
+        joined.appendBuffer(segment);
+      }
+      socket.write(joined);
     }
   }
 

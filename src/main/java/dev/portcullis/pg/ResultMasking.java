@@ -124,7 +124,9 @@ final class ResultMasking {
     }
     waiting = null;
     result.plan = result.rules.plan(fields, origins.result(), formats);
-    result.counts = new MaskCounts();
+    if (result.counts == null) { // a suspended portal's next Execute keeps counting into the same counts
+      result.counts = new MaskCounts();
+    }
     return true;
   }
 

@@ -46,8 +46,17 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
     boolean droppedRefusalReady;
   }
 
-  /** A statement whose completion is still due; {@code masking} is null when no rule can mask its result. */
-  private record Pending(String statementId, long startNanos, ResultMasking.Result masking) {}
+  /**
+   * A statement whose completion is still due; {@code masking} is null when no rule can mask its result. An
+   * Execute with a row limit that the server suspended continues in the next Execute of its portal:
+   * {@code rowsBefore} counts what the earlier ones sent.
+   */
+  private record Pending(String statementId, long startNanos, ResultMasking.Result masking, String portal,
+      int maxRows, long rowsBefore) {
+    Pending(String statementId, long startNanos, ResultMasking.Result masking) {
+      this(statementId, startNanos, masking, null, 0, 0);
+    }
+  }
 
   /** A Describe on its way: the client's ({@code forResult} null, answer passed on) or the gateway's own. */
   private record DescribeSent(ResultMasking.Result forResult) {}
@@ -57,6 +66,8 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
   private final ArrayDeque<Cycle> cycles = new ArrayDeque<>();
   private final Map<String, String> statementIds = new HashMap<>();
   private final Map<String, String> portalIds = new HashMap<>();
+  /** Portals whose last Execute the server suspended (row limit reached): the statement goes on. */
+  private final Map<String, Pending> suspended = new HashMap<>();
   /** Masking of each prepared statement and portal, for the Executes that run them. */
   private final Map<String, List<dev.portcullis.policy.Policy.Masking>> statementMasking = new HashMap<>();
   private final Map<String, List<dev.portcullis.policy.Policy.Masking>> portalMasking = new HashMap<>();
@@ -165,6 +176,7 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
 
   void bound(String portal, String statementName) {
     openCycle();
+    endSuspended(portal); // a Bind replaces the portal: the statement it ran ends with what it sent
     portalIds.put(portal, statementIds.get(statementName));
     portalMasking.put(portal, statementMasking.getOrDefault(statementName, List.of()));
   }
@@ -174,9 +186,23 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
    * {@code Describe 'P' portal} just before the Execute, and the answer is the gateway's to consume.
    */
   boolean executed(String portal) {
+    return executed(portal, 0);
+  }
+
+  /** @param maxRows the Execute's row limit, 0 for all */
+  boolean executed(String portal, int maxRows) {
     Cycle c = openCycle();
     ResultMasking.Result result = maskingOf(portalMasking.getOrDefault(portal, List.of()));
-    c.completions.add(new Pending(portalIds.get(portal), System.nanoTime(), result));
+    Pending earlier = suspended.remove(portal);
+    if (earlier == null) {
+      c.completions.add(new Pending(portalIds.get(portal), System.nanoTime(), result, portal, maxRows, 0));
+    } else {
+      if (result != null && earlier.masking() != null) {
+        result.counts = earlier.masking().counts; // one statement, one count of what was masked
+      }
+      c.completions.add(new Pending(earlier.statementId(), earlier.startNanos(), result, portal, maxRows,
+          earlier.rowsBefore() + earlier.maxRows()));
+    }
     if (result == null) {
       return false;
     }
@@ -186,6 +212,9 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
 
   void closed(boolean statement, String name) {
     openCycle();
+    if (!statement) {
+      endSuspended(name);
+    }
     (statement ? statementIds : portalIds).remove(name);
     (statement ? statementMasking : portalMasking).remove(name);
   }
@@ -261,7 +290,12 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
         complete(tag, null);
       }
       case MessageTypes.BACKEND_EMPTY_QUERY_RESPONSE -> complete("", null);
-      case MessageTypes.BACKEND_PORTAL_SUSPENDED -> nextPending();
+      case MessageTypes.BACKEND_PORTAL_SUSPENDED -> {
+        Pending p = nextPending();
+        if (p != null && p.portal() != null) {
+          suspended.put(p.portal(), p);
+        }
+      }
       case MessageTypes.BACKEND_ERROR_RESPONSE -> {
         return onError(message);
       }
@@ -426,13 +460,25 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
     if (p == null || p.statementId() == null) {
       return;
     }
+    Long rows = SessionEvents.rowsOf(tag);
+    publishCompleted(p, tag, rows == null ? null : rows + p.rowsBefore(), error);
+  }
+
+  /** A suspended portal that is closed or bound again: its statement ended with the rows it sent. */
+  private void endSuspended(String portal) {
+    Pending p = suspended.remove(portal);
+    if (p != null && p.statementId() != null) {
+      publishCompleted(p, null, p.rowsBefore() + p.maxRows(), null);
+    }
+  }
+
+  private void publishCompleted(Pending p, String tag, Long rows, StatementError error) {
     completedCount++;
     long durationMs = (System.nanoTime() - p.startNanos()) / 1_000_000;
     List<dev.portcullis.masking.MaskedColumn> masked = p.masking() == null ? List.of() : p.masking().masked();
     if (masking != null && tag != null && masking.active() && isDdl(tag)) {
       masking.schemaChanged();
     }
-    events.publish(SessionEvents.completed(info, p.statementId(), tag, SessionEvents.rowsOf(tag), durationMs,
-        error, masked));
+    events.publish(SessionEvents.completed(info, p.statementId(), tag, rows, durationMs, error, masked));
   }
 }

@@ -51,6 +51,17 @@ public final class PortalMessages {
     return new CStrings.Reader(frame.bytes(), 5).next("portal name");
   }
 
+  /** Execute's row limit (0 = all): a PortalSuspended answer means exactly this many rows were sent. */
+  public static int executeMaxRows(FrontendFrame frame) {
+    CStrings.Reader reader = new CStrings.Reader(frame.bytes(), 5);
+    reader.next("portal name");
+    int at = reader.position();
+    if (at + 4 > frame.bytes().length()) {
+      throw PgProtocolException.violation("Execute message too short for its row limit");
+    }
+    return frame.bytes().getInt(at);
+  }
+
   public static Close close(FrontendFrame frame) {
     CStrings.Reader reader = new CStrings.Reader(frame.bytes(), 5);
     byte kind = reader.readByte();
