@@ -31,9 +31,19 @@ public final class PortcullisProcess implements AutoCloseable {
 
   /** Starts {@code portcullis ARGS…} with extra environment variables. */
   public static PortcullisProcess start(String name, Map<String, String> env, String... args) throws IOException {
-    List<String> command = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    return start(name, env, List.of(), args);
+  }
+
+  /**
+   * Starts {@code portcullis ARGS…} with extra environment variables and JVM options (e.g. {@code -Xmx64m}) placed
+   * before the main class.
+   */
+  public static PortcullisProcess start(String name, Map<String, String> env, List<String> jvmOptions,
+      String... args) throws IOException {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().putAll(env);
@@ -79,6 +89,11 @@ public final class PortcullisProcess implements AutoCloseable {
 
   public String output() {
     return output.toString();
+  }
+
+  /** Whether the process is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */
