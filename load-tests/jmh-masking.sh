@@ -40,16 +40,16 @@ echo "== $(nproc) cores, $(java -version 2>&1 | head -1)"
 java -cp "$cp" org.openjdk.jmh.Main "${args[@]}"
 
 echo
-echo "== rows/s (one JMH op = one DataRow of 5 columns), ratio to masking off"
+echo "== rows/s on one thread (one JMH op = one DataRow of 5 columns), ratio to masking off"
 # JMH writes the CSV with CRLF line ends
 tr -d '\r' <"$results" | awk -F, 'NR > 1 && $1 ~ /\.rows"$/ {
   gsub(/"/, "", $0); mode = $NF; score[mode] = $5; err[mode] = $6; order[++n] = mode
 } END {
   base = score["off"]
-  printf "%-12s %14s %12s %8s\n", "mode", "rows/s", "± (99.9%)", "vs off"
+  printf "%-12s %14s %12s %8s %8s\n", "mode", "rows/s", "± (99.9%)", "ns/row", "vs off"
   for (i = 1; i <= n; i++) {
     m = order[i]
-    printf "%-12s %14.0f %12s %8s\n", m, score[m], (err[m] == "NaN" ? "-" : sprintf("%.0f", err[m])),
-      (base > 0 ? sprintf("%.3f", score[m] / base) : "-")
+    printf "%-12s %14.0f %12s %8.0f %8s\n", m, score[m], (err[m] == "NaN" ? "-" : sprintf("%.0f", err[m])),
+      1e9 / score[m], (base > 0 ? sprintf("%.3f", score[m] / base) : "-")
   }
 }'
