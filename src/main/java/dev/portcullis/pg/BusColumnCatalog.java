@@ -10,6 +10,7 @@ import dev.portcullis.masking.ColumnRef;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -18,7 +19,10 @@ import java.util.Set;
 /**
  * One session's view of its target's column catalog: asks the forwarding side over the bus
  * ({@link Addresses#FORWARD_PG_CATALOG}) and remembers the answers for {@link #TTL_NANOS}, so a session that runs
- * the same query again masks its results without a round trip. Used on the session's event loop only.
+ * the same query again masks its results without a round trip. DDL run through the gateway, in any session, is
+ * published on {@link Addresses#FORWARD_PG_CATALOG_INVALIDATE}, and every session listening forgets its names at
+ * once: a column renamed to a masked name must not keep its old, unmasked name here. Used on the session's event
+ * loop only; {@link #close} when the session ends.
  */
 final class BusColumnCatalog implements ColumnCatalog {
   static final long TTL_NANOS = 60_000_000_000L;
@@ -28,6 +32,7 @@ final class BusColumnCatalog implements ColumnCatalog {
   private final String target;
   private final Map<ColumnRef, ColumnOrigin> known = new HashMap<>();
   private long knownSince = System.nanoTime();
+  private MessageConsumer<String> invalidations;
 
   BusColumnCatalog(Vertx vertx, String target) {
     this.vertx = vertx;
@@ -36,6 +41,13 @@ final class BusColumnCatalog implements ColumnCatalog {
 
   @Override
   public Future<Map<ColumnRef, ColumnOrigin>> resolve(Set<ColumnRef> refs) {
+    if (invalidations == null) { // only sessions that mask listen: the others never ask
+      invalidations = vertx.eventBus().<String>localConsumer(Addresses.FORWARD_PG_CATALOG_INVALIDATE, m -> {
+        if (target.equals(m.body())) {
+          known.clear();
+        }
+      });
+    }
     if (System.nanoTime() - knownSince > TTL_NANOS) {
       known.clear();
       knownSince = System.nanoTime();
@@ -68,6 +80,6 @@ final class BusColumnCatalog implements ColumnCatalog {
   @Override
   public Future<Void> close() {
     known.clear();
-    return Future.succeededFuture();
+    return invalidations == null ? Future.succeededFuture() : invalidations.unregister();
   }
 }

@@ -293,6 +293,7 @@ final class PgFrontendSession {
     ctx.connections().decrementAndGet();
     if (relay != null) {
       relay.stop();
+      tracker.close();
     }
     if (fromBackend != null) {
       fromBackend.unregister();

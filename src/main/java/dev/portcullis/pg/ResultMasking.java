@@ -171,6 +171,11 @@ final class ResultMasking {
     }
   }
 
+  /** The session ended. */
+  void close() {
+    catalog.close();
+  }
+
   /** DDL ran: column names may have changed. */
   void schemaChanged() {
     catalog.invalidate();

@@ -229,6 +229,13 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
     openCycle();
   }
 
+  /** The session ended: releases what masking holds. */
+  void close() {
+    if (masking != null) {
+      masking.close();
+    }
+  }
+
   /** Whether results of this session may be masked (rows must then be inspected). */
   boolean masking() {
     return masking != null && masking.active();
@@ -476,8 +483,8 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
     completedCount++;
     long durationMs = (System.nanoTime() - p.startNanos()) / 1_000_000;
     List<dev.portcullis.masking.MaskedColumn> masked = p.masking() == null ? List.of() : p.masking().masked();
-    if (masking != null && tag != null && masking.active() && isDdl(tag)) {
-      masking.schemaChanged();
+    if (masking != null && tag != null && isDdl(tag)) {
+      masking.schemaChanged(); // in any session: others that mask may have cached the names it changed
     }
     events.publish(SessionEvents.completed(info, p.statementId(), tag, rows, durationMs, error, masked));
   }

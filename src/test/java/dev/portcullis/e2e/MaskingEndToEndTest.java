@@ -115,6 +115,9 @@ class MaskingEndToEndTest {
           + "(2, '山田太郎', 'bob@example.org', '5555-5555-5555-4444', '987-65-4321', NULL, '', 0), "
           + "(3, 'Empty', '', NULL, NULL, NULL, NULL, NULL)");
       s.execute("CREATE VIEW contacts AS SELECT id, email FROM customers");
+      s.execute("CREATE TABLE renames (id int, label text)");
+      s.execute("INSERT INTO renames VALUES (1, 'plain')");
+      s.execute("ALTER TABLE renames OWNER TO " + LocalPostgres.APP_ROLE);
       s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + LocalPostgres.APP_ROLE);
     }
   }
@@ -213,6 +216,17 @@ class MaskingEndToEndTest {
       assertEquals(List.of(List.of("****")),
           rows(c, "SELECT e.card_number FROM customers e JOIN contacts k ON k.id = e.id WHERE e.id = 1"),
           "a join");
+    }
+  }
+
+  @Test
+  void aColumnRenamedToAMaskedNameInAnotherSessionIsMaskedAtOnce() throws Exception {
+    try (Connection agent = agent("rename-agent", "agents"); Connection owner = agent("rename-owner", "auditors")) {
+      assertEquals(List.of(List.of(1, "plain")), rows(agent, "SELECT * FROM renames"), "label: no rule");
+      owner.createStatement().execute("ALTER TABLE renames RENAME COLUMN label TO secret");
+      // the agent's session had named the column 'label' (cached for a minute): DDL through the gateway
+      // reaches it at once
+      assertEquals(List.of(List.of(1, "****")), rows(agent, "SELECT * FROM renames"));
     }
   }
 
