@@ -83,12 +83,7 @@ public final class GatewayHarness {
     MockOAuth2Server issuer = new MockOAuth2Server();
     issuer.start();
     Path work = Files.createTempDirectory("portcullis-e2e");
-    Path policies = Files.createDirectories(work.resolve("policies"));
-    for (String file : List.of("agents.yaml", "operators.yaml")) {
-      try (InputStream in = GatewayHarness.class.getResourceAsStream("/e2e/policies/" + file)) {
-        Files.copy(in, policies.resolve(file));
-      }
-    }
+    Path policies = policiesDir(work, "/e2e/policies/agents.yaml", "/e2e/policies/operators.yaml");
     Path journal = work.resolve("journal");
     int port = freePort();
     TargetConfig target = new TargetConfig(TARGET, "postgres", postgres.host(), postgres.port(), DATABASE,
@@ -169,6 +164,17 @@ public final class GatewayHarness {
       // the JVM is exiting
     }
     issuer.shutdown();
+  }
+
+  /** {@code work/policies}, holding a copy of each test resource named (by its file name). */
+  static Path policiesDir(Path work, String... resources) throws IOException {
+    Path policies = Files.createDirectories(work.resolve("policies"));
+    for (String resource : resources) {
+      try (InputStream in = GatewayHarness.class.getResourceAsStream(resource)) {
+        Files.copy(in, policies.resolve(Path.of(resource).getFileName().toString()));
+      }
+    }
+    return policies;
   }
 
   static int freePort() throws IOException {

@@ -11,7 +11,6 @@ import dev.portcullis.testing.LocalPostgres;
 import dev.portcullis.testing.TopicRecords;
 import dev.portcullis.testing.TopicRecords.Rec;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -51,10 +50,7 @@ final class KafkaGatewayFixture {
     this.prefix = prefix;
     this.routing = new TopicRouting(prefix);
     work = Files.createTempDirectory("portcullis-kafka-e2e");
-    policies = Files.createDirectories(work.resolve("policies"));
-    try (InputStream in = KafkaGatewayFixture.class.getResourceAsStream("/e2e/policies/agents.yaml")) {
-      Files.copy(in, policies.resolve("agents.yaml"));
-    }
+    policies = GatewayHarness.policiesDir(work, "/e2e/policies/agents.yaml");
   }
 
   static synchronized MockOAuth2Server issuer() {

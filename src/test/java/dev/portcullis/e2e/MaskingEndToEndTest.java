@@ -29,7 +29,6 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -77,10 +76,7 @@ class MaskingEndToEndTest {
     issuer = new MockOAuth2Server();
     issuer.start();
     Path work = Files.createTempDirectory("portcullis-masking");
-    Path policies = Files.createDirectories(work.resolve("policies"));
-    try (InputStream in = MaskingEndToEndTest.class.getResourceAsStream("/e2e/masking/masking.yaml")) {
-      Files.copy(in, policies.resolve("masking.yaml"));
-    }
+    Path policies = GatewayHarness.policiesDir(work, "/e2e/masking/masking.yaml");
     journal = work.resolve("journal");
     port = GatewayHarness.freePort();
     TargetConfig target = new TargetConfig(TARGET, "postgres", postgres.host(), postgres.port(), DATABASE,

@@ -9,7 +9,6 @@ import dev.portcullis.testing.LocalPostgres;
 import dev.portcullis.testing.PortcullisProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -68,10 +67,7 @@ class MaskingStreamTest {
     issuer = new MockOAuth2Server();
     issuer.start();
     Path work = Files.createTempDirectory("portcullis-masking-stream");
-    Path policies = Files.createDirectories(work.resolve("policies"));
-    try (InputStream in = MaskingStreamTest.class.getResourceAsStream("/e2e/masking/stream.yaml")) {
-      Files.copy(in, policies.resolve("stream.yaml"));
-    }
+    GatewayHarness.policiesDir(work, "/e2e/masking/stream.yaml");
     journal = work.resolve("journal");
     gcLog = work.resolve("gc.log");
     port = GatewayHarness.freePort();
