@@ -34,44 +34,18 @@ import java.util.Map;
  * </pre>
  */
 final class StatementTracker implements BackendFrameDecoder.Listener {
-  private static final class Cycle {
-    final ArrayDeque<Pending> completions = new ArrayDeque<>();
-    /** Describes sent in this cycle, oldest first; each is answered by one RowDescription or NoData. */
-    final ArrayDeque<DescribeSent> describes = new ArrayDeque<>();
-    /** Set on the gateway's own describe probe before a masked COPY: every answer of the cycle is consumed. */
-    ResultMasking.Result probeFor;
-    boolean closed;
-    boolean refusedParse;
-    boolean sawRefusal;
-    boolean droppedRefusalReady;
-  }
-
-  /**
-   * A statement whose completion is still due; {@code masking} is null when no rule can mask its result. An
-   * Execute with a row limit that the server suspended continues in the next Execute of its portal:
-   * {@code rowsBefore} counts what the earlier ones sent.
-   */
-  private record Pending(String statementId, long startNanos, ResultMasking.Result masking, String portal,
-      int maxRows, long rowsBefore) {
-    Pending(String statementId, long startNanos, ResultMasking.Result masking) {
-      this(statementId, startNanos, masking, null, 0, 0);
-    }
-  }
-
-  /** A Describe on its way: the client's ({@code forResult} null, answer passed on) or the gateway's own. */
-  private record DescribeSent(ResultMasking.Result forResult) {}
-
   private final EventPublisher events;
   private final SessionInfo info;
-  private final ArrayDeque<Cycle> cycles = new ArrayDeque<>();
+  private final ArrayDeque<StatementCycle> cycles = new ArrayDeque<>();
   private final Map<String, String> statementIds = new HashMap<>();
   private final Map<String, String> portalIds = new HashMap<>();
   /** Portals whose last Execute the server suspended (row limit reached): the statement goes on. */
-  private final Map<String, Pending> suspended = new HashMap<>();
+  private final Map<String, StatementCycle.Pending> suspended = new HashMap<>();
   /** Masking of each prepared statement and portal, for the Executes that run them. */
   private final Map<String, List<dev.portcullis.policy.Policy.Masking>> statementMasking = new HashMap<>();
   private final Map<String, List<dev.portcullis.policy.Policy.Masking>> portalMasking = new HashMap<>();
   private final ResultMasking masking;
+  private final MaskedStream stream;
   private long decidedCount;
   private long completedCount;
   private byte transactionStatus = MessageTypes.TX_IDLE;
@@ -86,6 +60,7 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
     this.events = events;
     this.info = info;
     this.masking = masking;
+    this.stream = new MaskedStream(masking);
   }
 
   // --- frontend side -------------------------------------------------------------------------------------------
@@ -130,14 +105,14 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
       boolean copyOut) {
     ResultMasking.Result copyMasking = copyOut ? maskingOf(maskingEntries) : null;
     if (copyMasking != null) {
-      Cycle probe = new Cycle();
+      StatementCycle probe = new StatementCycle();
       probe.closed = true;
       probe.probeFor = copyMasking;
       cycles.add(probe);
     }
-    Cycle c = new Cycle();
+    StatementCycle c = new StatementCycle();
     long now = System.nanoTime();
-    ids.forEach(id -> c.completions.add(new Pending(id, now, copyOut ? copyMasking : maskingOf(maskingEntries))));
+    ids.forEach(id -> c.completions.add(new StatementCycle.Pending(id, now, copyOut ? copyMasking : maskingOf(maskingEntries))));
     c.closed = true;
     cycles.add(c);
     return copyMasking != null;
@@ -149,7 +124,7 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
 
   /** A Query or FunctionCall was replaced by a refusal: its ErrorResponse + ReadyForQuery pass unchanged. */
   void messageRefused() {
-    Cycle c = new Cycle();
+    StatementCycle c = new StatementCycle();
     c.closed = true;
     cycles.add(c);
   }
@@ -191,22 +166,22 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
 
   /** @param maxRows the Execute's row limit, 0 for all */
   boolean executed(String portal, int maxRows) {
-    Cycle c = openCycle();
+    StatementCycle c = openCycle();
     ResultMasking.Result result = maskingOf(portalMasking.getOrDefault(portal, List.of()));
-    Pending earlier = suspended.remove(portal);
+    StatementCycle.Pending earlier = suspended.remove(portal);
     if (earlier == null) {
-      c.completions.add(new Pending(portalIds.get(portal), System.nanoTime(), result, portal, maxRows, 0));
+      c.completions.add(new StatementCycle.Pending(portalIds.get(portal), System.nanoTime(), result, portal, maxRows, 0));
     } else {
       if (result != null && earlier.masking() != null) {
         result.counts = earlier.masking().counts; // one statement, one count of what was masked
       }
-      c.completions.add(new Pending(earlier.statementId(), earlier.startNanos(), result, portal, maxRows,
+      c.completions.add(new StatementCycle.Pending(earlier.statementId(), earlier.startNanos(), result, portal, maxRows,
           earlier.rowsBefore() + earlier.maxRows()));
     }
     if (result == null) {
       return false;
     }
-    c.describes.add(new DescribeSent(result));
+    c.describes.add(new StatementCycle.DescribeSent(result));
     return true;
   }
 
@@ -221,7 +196,7 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
 
   /** The client's Describe: its answer is the client's. */
   void described() {
-    openCycle().describes.add(new DescribeSent(null));
+    openCycle().describes.add(new StatementCycle.DescribeSent(null));
   }
 
   /** Any other extended-protocol message (Flush…). */
@@ -250,10 +225,10 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
     openCycle().closed = true;
   }
 
-  private Cycle openCycle() {
-    Cycle tail = cycles.peekLast();
+  private StatementCycle openCycle() {
+    StatementCycle tail = cycles.peekLast();
     if (tail == null || tail.closed) {
-      tail = new Cycle();
+      tail = new StatementCycle();
       cycles.add(tail);
     }
     return tail;
@@ -262,7 +237,7 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
   /** Cycles sent to the backend whose ReadyForQuery has not come back yet. */
   int awaitingReady() {
     int n = 0;
-    for (Cycle c : cycles) {
+    for (StatementCycle c : cycles) {
       if (c.closed) {
         n++;
       }
@@ -287,9 +262,16 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
 
   @Override
   public Buffer onMessage(byte type, Buffer message) {
-    Cycle head = cycles.peekFirst();
-    if (head != null && head.probeFor != null) {
-      return onProbeAnswer(head, type, message);
+    StatementCycle head = cycles.peekFirst();
+    if (head != null && head.probeFor != null) { // the gateway's own describe probe: 1 t T|n Z, or E Z
+      switch (type) {
+        case MessageTypes.BACKEND_READY_FOR_QUERY -> cycles.pollFirst();
+        case MessageTypes.BACKEND_PARAMETER_STATUS -> onParameter(message);
+        default -> {
+          return stream.onProbeAnswer(head, type, message);
+        }
+      }
+      return type == MessageTypes.BACKEND_PARAMETER_STATUS ? message : null;
     }
     switch (type) {
       case MessageTypes.BACKEND_COMMAND_COMPLETE -> {
@@ -298,7 +280,7 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
       }
       case MessageTypes.BACKEND_EMPTY_QUERY_RESPONSE -> complete("", null);
       case MessageTypes.BACKEND_PORTAL_SUSPENDED -> {
-        Pending p = nextPending();
+        StatementCycle.Pending p = nextPending();
         if (p != null && p.portal() != null) {
           suspended.put(p.portal(), p);
         }
@@ -310,100 +292,14 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
         return onReady(message);
       }
       case MessageTypes.BACKEND_PARAMETER_STATUS -> onParameter(message);
-      case MessageTypes.BACKEND_ROW_DESCRIPTION -> {
-        return onRowDescription(message);
-      }
-      case MessageTypes.BACKEND_NO_DATA -> {
-        return onNoData(message);
-      }
-      case MessageTypes.BACKEND_DATA_ROW -> {
-        return onDataRow(message);
-      }
-      case MessageTypes.BACKEND_NOTICE_RESPONSE -> {
-        return ResultMasking.scrub(ErrorResponse.parse(message)).encode(MessageTypes.BACKEND_NOTICE_RESPONSE);
-      }
-      case MessageTypes.BACKEND_NOTIFICATION_RESPONSE -> {
-        return ResultMasking.scrubNotification(message);
-      }
-      case MessageTypes.BACKEND_COPY_OUT_RESPONSE -> {
-        Pending p = head == null ? null : head.completions.peekFirst();
-        if (p != null && p.masking() != null && message.getByte(5) != 0) {
-          throw ErrorReplies.maskingUnavailable("a binary COPY cannot be masked");
-        }
-      }
-      case MessageTypes.BACKEND_COPY_DATA -> {
-        Pending p = head == null ? null : head.completions.peekFirst();
-        return p == null || p.masking() == null ? message : masking.copyRow(p.masking(), message);
+      case MessageTypes.BACKEND_ROW_DESCRIPTION, MessageTypes.BACKEND_NO_DATA, MessageTypes.BACKEND_DATA_ROW,
+          MessageTypes.BACKEND_NOTICE_RESPONSE, MessageTypes.BACKEND_NOTIFICATION_RESPONSE,
+          MessageTypes.BACKEND_COPY_OUT_RESPONSE, MessageTypes.BACKEND_COPY_DATA -> {
+        return stream.onMessage(head, type, message); // shown only once rows are inspected (masking is on)
       }
       default -> { }
     }
     return message;
-  }
-
-  // Rows, descriptions and notices reach this listener only once the decoder inspects rows (masking is on).
-
-  /** The answers to the gateway's describe probe: 1 t T|n Z, or E Z. None reaches the client. */
-  private Buffer onProbeAnswer(Cycle probe, byte type, Buffer message) {
-    switch (type) {
-      case MessageTypes.BACKEND_ROW_DESCRIPTION -> {
-        return masking.plan(probe.probeFor, message) ? null : BackendFrameDecoder.PAUSE;
-      }
-      case MessageTypes.BACKEND_READY_FOR_QUERY -> cycles.pollFirst();
-      case MessageTypes.BACKEND_NOTICE_RESPONSE, MessageTypes.BACKEND_PARAMETER_STATUS,
-          MessageTypes.BACKEND_NOTIFICATION_RESPONSE -> {
-        return onMessageOutsideProbe(type, message); // not answers: they go on as they would without the probe
-      }
-      default -> { } // ParseComplete, ParameterDescription, NoData, ErrorResponse: the COPY reports for itself
-    }
-    return null;
-  }
-
-  private Buffer onMessageOutsideProbe(byte type, Buffer message) {
-    return switch (type) {
-      case MessageTypes.BACKEND_NOTICE_RESPONSE ->
-          ResultMasking.scrub(ErrorResponse.parse(message)).encode(MessageTypes.BACKEND_NOTICE_RESPONSE);
-      case MessageTypes.BACKEND_NOTIFICATION_RESPONSE -> ResultMasking.scrubNotification(message);
-      default -> {
-        onParameter(message);
-        yield message;
-      }
-    };
-  }
-
-  private Buffer onRowDescription(Buffer message) {
-    Cycle head = cycles.peekFirst();
-    if (head == null) {
-      return message;
-    }
-    DescribeSent describe = head.describes.peekFirst();
-    if (describe != null) {
-      if (describe.forResult() != null && !masking.plan(describe.forResult(), message)) {
-        return BackendFrameDecoder.PAUSE; // asked again with the same message once the catalog answered
-      }
-      head.describes.pollFirst();
-      return describe.forResult() != null ? null : message;
-    }
-    Pending p = head.completions.peekFirst(); // a simple Query's statement describes its own rows
-    if (p != null && p.masking() != null && !masking.plan(p.masking(), message)) {
-      return BackendFrameDecoder.PAUSE;
-    }
-    return message;
-  }
-
-  private Buffer onNoData(Buffer message) {
-    Cycle head = cycles.peekFirst();
-    DescribeSent describe = head == null ? null : head.describes.pollFirst();
-    if (describe != null && describe.forResult() != null) {
-      masking.noRows(describe.forResult());
-      return null;
-    }
-    return message;
-  }
-
-  private Buffer onDataRow(Buffer message) {
-    Cycle head = cycles.peekFirst();
-    Pending p = head == null ? null : head.completions.peekFirst();
-    return p == null || p.masking() == null ? message : masking.row(p.masking(), message);
   }
 
   private Buffer onError(Buffer message) {
@@ -413,7 +309,7 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
       message = error.encode();
     }
     if (RefusalStatement.MARKER.equals(error.fields().get('s'))) {
-      Cycle head = cycles.peekFirst();
+      StatementCycle head = cycles.peekFirst();
       if (head != null) {
         head.sawRefusal = true;
       }
@@ -425,7 +321,7 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
   }
 
   private Buffer onReady(Buffer message) {
-    Cycle head = cycles.peekFirst();
+    StatementCycle head = cycles.peekFirst();
     if (head != null && head.refusedParse && head.sawRefusal && !head.droppedRefusalReady) {
       // The refusal Query's own ReadyForQuery: the client's Sync gets the next one.
       head.droppedRefusalReady = true;
@@ -457,13 +353,13 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
         || tag.startsWith("COMMENT");
   }
 
-  private Pending nextPending() {
-    Cycle head = cycles.peekFirst();
+  private StatementCycle.Pending nextPending() {
+    StatementCycle head = cycles.peekFirst();
     return head == null ? null : head.completions.pollFirst();
   }
 
   private void complete(String tag, StatementError error) {
-    Pending p = nextPending();
+    StatementCycle.Pending p = nextPending();
     if (p == null || p.statementId() == null) {
       return;
     }
@@ -473,13 +369,13 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
 
   /** A suspended portal that is closed or bound again: its statement ended with the rows it sent. */
   private void endSuspended(String portal) {
-    Pending p = suspended.remove(portal);
+    StatementCycle.Pending p = suspended.remove(portal);
     if (p != null && p.statementId() != null) {
       publishCompleted(p, null, p.rowsBefore() + p.maxRows(), null);
     }
   }
 
-  private void publishCompleted(Pending p, String tag, Long rows, StatementError error) {
+  private void publishCompleted(StatementCycle.Pending p, String tag, Long rows, StatementError error) {
     completedCount++;
     long durationMs = (System.nanoTime() - p.startNanos()) / 1_000_000;
     List<dev.portcullis.masking.MaskedColumn> masked = p.masking() == null ? List.of() : p.masking().masked();
