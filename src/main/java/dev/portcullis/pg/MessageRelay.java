@@ -126,9 +126,9 @@ final class MessageRelay {
         append(frame.bytes());
       }
       case MessageTypes.FRONTEND_EXECUTE -> {
-        String portal = PortalMessages.executePortal(frame);
-        if (tracker.executed(portal, PortalMessages.executeMaxRows(frame))) {
-          append(PortalMessages.describePortal(portal)); // masking needs the formats the rows will come in
+        PortalMessages.Execute execute = PortalMessages.execute(frame);
+        if (tracker.executed(execute.portal(), execute.maxRows())) {
+          append(PortalMessages.describePortal(execute.portal())); // masking needs the rows' formats
         }
         append(frame.bytes());
       }

@@ -87,16 +87,8 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
   }
 
 
-  void queryForwarded(List<String> ids) {
-    queryForwarded(ids, List.of());
-  }
-
-  /** @param maskingEntries the judgement's masking entries, which every statement of the Query is masked by */
-  void queryForwarded(List<String> ids, List<dev.portcullis.policy.Policy.Masking> maskingEntries) {
-    queryForwarded(ids, maskingEntries, false);
-  }
-
   /**
+   * @param maskingEntries the judgement's masking entries, which every statement of the Query is masked by
    * @param copyOut the Query is one {@code COPY table TO STDOUT}. Returns {@code true} when its rows may need
    *                masking: the caller then sends {@link dev.portcullis.pg.codec.PortalMessages#describeStatementProbe}
    *                of the COPY's SELECT just before the Query, and every answer to that probe is the gateway's
@@ -129,10 +121,6 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
     cycles.add(c);
   }
 
-  void parsed(String statementName, String statementId) {
-    parsed(statementName, statementId, List.of());
-  }
-
   void parsed(String statementName, String statementId,
       List<dev.portcullis.policy.Policy.Masking> maskingEntries) {
     openCycle();
@@ -159,12 +147,9 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
   /**
    * An Execute goes out. Returns {@code true} when its result may need masking: the caller then sends
    * {@code Describe 'P' portal} just before the Execute, and the answer is the gateway's to consume.
+   *
+   * @param maxRows the Execute's row limit, 0 for all
    */
-  boolean executed(String portal) {
-    return executed(portal, 0);
-  }
-
-  /** @param maxRows the Execute's row limit, 0 for all */
   boolean executed(String portal, int maxRows) {
     StatementCycle c = openCycle();
     ResultMasking.Result result = maskingOf(portalMasking.getOrDefault(portal, List.of()));

@@ -50,9 +50,9 @@ class StatementTrackerTest {
   @Test
   void refusedParseAfterHealthyPipelineDropsTheRefusalsOwnReadyForQuery() {
     List<String> ids = tracker.decided(allow("select 1"), "select 1", "extended");
-    tracker.parsed("", ids.get(0));
+    tracker.parsed("", ids.get(0), List.of());
     tracker.bound("", "");
-    tracker.executed("");
+    tracker.executed("", 0);
     tracker.parseRefused("");
     tracker.synced();
     assertEquals(1, tracker.awaitingReady());
@@ -73,9 +73,9 @@ class StatementTrackerTest {
 
   @Test
   void refusedParseWhileServerIgnoresTillSyncPassesTheSingleReadyForQuery() {
-    tracker.parsed("", "x");
+    tracker.parsed("", "x", List.of());
     tracker.bound("", "");
-    tracker.executed("");
+    tracker.executed("", 0);
     tracker.parseRefused("");
     tracker.synced();
     Buffer err = ErrorResponse.of("ERROR", "23505", "duplicate", null).encode();

@@ -15,6 +15,9 @@ public final class PortalMessages {
   /** Bind's target: the portal it creates and the prepared statement it binds. */
   public record Bind(String portal, String statement) {}
 
+  /** Execute of a portal, with its row limit. */
+  public record Execute(String portal, int maxRows) {}
+
   /** Close of a prepared statement ({@code 'S'}) or a portal ({@code 'P'}). */
   public record Close(boolean statement, String name) {}
 
@@ -47,19 +50,15 @@ public final class PortalMessages {
         .appendByte(MessageTypes.FRONTEND_SYNC).appendInt(4);
   }
 
-  public static String executePortal(FrontendFrame frame) {
-    return new CStrings.Reader(frame.bytes(), 5).next("portal name");
-  }
-
-  /** Execute's row limit (0 = all): a PortalSuspended answer means exactly this many rows were sent. */
-  public static int executeMaxRows(FrontendFrame frame) {
+  /** Execute's portal and row limit (0 = all; a PortalSuspended answer means exactly that many rows were sent). */
+  public static Execute execute(FrontendFrame frame) {
     CStrings.Reader reader = new CStrings.Reader(frame.bytes(), 5);
-    reader.next("portal name");
+    String portal = reader.next("portal name");
     int at = reader.position();
     if (at + 4 > frame.bytes().length()) {
       throw PgProtocolException.violation("Execute message too short for its row limit");
     }
-    return frame.bytes().getInt(at);
+    return new Execute(portal, frame.bytes().getInt(at));
   }
 
   public static Close close(FrontendFrame frame) {
