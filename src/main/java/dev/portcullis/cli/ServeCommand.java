@@ -29,7 +29,10 @@ final class ServeCommand implements Callable<Integer> {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      gateway.stop().compose(v -> vertx.close()).toCompletionStage().toCompletableFuture().join();
+      // One after the other from this thread: vertx.close() composed onto a future completed on one of its own
+      // event loops can hang, its completion posted to a loop that is already gone.
+      gateway.stop().toCompletionStage().toCompletableFuture().join();
+      vertx.close().toCompletionStage().toCompletableFuture().join();
       stopped.countDown();
     }, "portcullis-shutdown"));
     System.out.println("Portcullis listening on " + loaded.postgres().host() + ":" + loaded.postgres().port()

@@ -16,6 +16,16 @@ public final class Addresses {
   public static final String FORWARD_PG_CATALOG = "portcullis.forward.pg.catalog";
   /** Publish: the target name whose column catalog is stale (DDL ran on it). */
   public static final String FORWARD_PG_CATALOG_INVALIDATE = "portcullis.forward.pg.catalog.invalidate";
+  /** Request/reply: {@code ApprovalRequest} → {@code ApprovalAnswer} (hold mode: when decided). */
+  public static final String APPROVALS_ASK = "portcullis.approvals.ask";
+  /** Send: the approval id of a held statement whose session ended. */
+  public static final String APPROVALS_WITHDRAW = "portcullis.approvals.withdraw";
+  /** Request/reply: anything → {@code PendingList}. */
+  public static final String APPROVALS_PENDING = "portcullis.approvals.pending";
+  /** Request/reply: {@code DecideRequest} → {@code ApprovalDecision}, or a failure whose code is an HTTP status. */
+  public static final String APPROVALS_DECIDE = "portcullis.approvals.decide";
+  /** Request/reply: anything → the number of held statements answered {@code withdrawn} (gateway stopping). */
+  public static final String APPROVALS_RELEASE_ALL = "portcullis.approvals.release-all";
   /** Name of the codec that hands a {@code Buffer} over without copying (use it in DeliveryOptions). */
   public static final String BUFFER_CODEC = "portcullis-local-buffer";
 

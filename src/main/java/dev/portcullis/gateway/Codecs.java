@@ -20,7 +20,10 @@ import java.util.List;
 public final class Codecs {
   private static final List<Class<?>> RECORDS = List.of(
       JudgeRequest.class, Judgement.class, AdmitRequest.class, Admission.class, SessionEvent.class, EventBatch.class,
-      UpstreamOpen.class, UpstreamOpened.class, UpstreamCancel.class, CatalogLookup.class, CatalogOrigins.class);
+      UpstreamOpen.class, UpstreamOpened.class, UpstreamCancel.class, CatalogLookup.class, CatalogOrigins.class,
+      dev.portcullis.approval.ApprovalRequest.class, dev.portcullis.approval.ApprovalAnswer.class,
+      dev.portcullis.approval.ApprovalDecision.class, dev.portcullis.approval.DecideRequest.class,
+      dev.portcullis.approval.PendingList.class);
 
   private Codecs() {}
 

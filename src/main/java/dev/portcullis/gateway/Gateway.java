@@ -1,5 +1,8 @@
 package dev.portcullis.gateway;
 
+import dev.portcullis.approval.ApprovalService;
+import dev.portcullis.approval.ApprovalVerticle;
+import dev.portcullis.config.EventsConfig;
 import dev.portcullis.config.GatewayConfig;
 import dev.portcullis.events.BusEventPublisher;
 import dev.portcullis.events.EventPublisherVerticle;
@@ -48,6 +51,7 @@ public final class Gateway {
   private OidcTokenValidator validator;
   private final DeliveryHealth health;
   private TargetCatalogs catalogs;
+  private ApprovalVerticle approvals;
 
   private Gateway(Vertx vertx, DeliveryHealth health) {
     this.vertx = vertx;
@@ -89,7 +93,11 @@ public final class Gateway {
     watcher = new PolicyDirectoryWatcher(config.policiesDir(), engine);
     watcher.start(POLICY_POLL_MS);
 
+    approvals = config.events().sink() == EventsConfig.Sink.KAFKA
+        ? ApprovalVerticle.kafka(config.events().kafka(), new BusEventPublisher(vertx))
+        : ApprovalVerticle.local(new BusEventPublisher(vertx));
     return deploy(() -> EventPublisherVerticle.forConfig(config.events(), health), 1)
+        .compose(v -> deploy(() -> approvals, 1))
         // One policy and one forwarding instance per event loop (a deployment of that many instances takes each
         // loop once), so every session finds both on its own loop: see LoopAffinity.
         .compose(v -> deploy(() -> new PolicyVerticle(engine), loops))
@@ -120,12 +128,26 @@ public final class Gateway {
         .mapEmpty();
   }
 
-  /** Stops listening first, then the rest in reverse order, so no session is accepted that cannot be served. */
+  /** Lists and decides approvals of every instance (for the admin API); {@code null} before the start. */
+  public ApprovalService approvals() {
+    return approvals == null ? null : approvals.service();
+  }
+
+  /**
+   * Stops listening first, then the rest in reverse order, so no session is accepted that cannot be served.
+   * Statements waiting for approval are answered first: their sessions end with a clear error, and the requests
+   * are published as withdrawn, so a late approval runs nothing.
+   */
   public Future<Void> stop() {
-    Future<Void> chain = Future.succeededFuture();
+    // The approvals verticle goes first (its stop answers what it holds), then the rest in reverse order.
+    String first = approvals == null ? null : approvals.deploymentID();
+    Future<Void> chain = first == null || !deployments.contains(first) ? Future.succeededFuture()
+        : vertx.undeploy(first).recover(e -> Future.succeededFuture());
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
-      chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+      if (!id.equals(first)) {
+        chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+      }
     }
     return chain.eventually(() -> {
       if (watcher != null) {

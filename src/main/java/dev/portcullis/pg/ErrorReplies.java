@@ -134,6 +134,41 @@ final class ErrorReplies {
     return new Refusal(INSUFFICIENT_PRIVILEGE, "portcullis: the policy could not be evaluated; statement refused");
   }
 
+  /**
+   * What a statement that waited for approval gets when it does not run: the approver and reason when a person
+   * refused it, else why it expired.
+   */
+  static Refusal approvalRefused(Decision.Review review, dev.portcullis.approval.ApprovalDecision d) {
+    String head = "portcullis: approval " + d.approvalId() + " for rule '" + review.rule() + "' of policy '"
+        + review.policy() + "' ";
+    String why = d.reason() == null || d.reason().isBlank() ? "" : ": " + d.reason();
+    return switch (d.outcome()) {
+      case DENIED -> new Refusal(INSUFFICIENT_PRIVILEGE, head + "was denied by " + d.decidedBy().subject()
+          + " (via " + d.decidedBy().via() + ")" + why);
+      case EXPIRED -> new Refusal(INSUFFICIENT_PRIVILEGE, head + "expired" + why);
+      default -> new Refusal(INSUFFICIENT_PRIVILEGE, head + "was withdrawn" + why);
+    };
+  }
+
+  /** Retry mode: the request is filed; the agent runs the same statement again once it is approved. */
+  static Refusal approvalFiled(Decision.Review review, String approvalId) {
+    return new Refusal(INSUFFICIENT_PRIVILEGE, review.clientMessage() + "; approval " + approvalId
+        + " was requested: run exactly the same statement again after it is approved (within "
+        + dev.portcullis.approval.ApprovalVerticle.describe(review.terms().grantTtl()) + " of the approval)");
+  }
+
+  /** The approvals part did not answer: fail closed. */
+  static Refusal approvalUnavailable() {
+    return new Refusal(INSUFFICIENT_PRIVILEGE,
+        "portcullis: the statement needs approval, but approvals could not be reached; statement refused");
+  }
+
+  /** The gateway stopped while a statement waited: it did not run, and the session ends. */
+  static SessionRefusedException approvalWithdrawn(dev.portcullis.approval.ApprovalDecision d) {
+    return new SessionRefusedException("57P01", "portcullis: the gateway is stopping; the statement waiting for "
+        + "approval " + d.approvalId() + " did not run");
+  }
+
   /** An error the backend raises in place of a refused message. */
   record Refusal(String sqlState, String message) {}
 }

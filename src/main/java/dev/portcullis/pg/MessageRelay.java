@@ -1,10 +1,13 @@
 package dev.portcullis.pg;
 
+import dev.portcullis.approval.ApprovalAnswer;
+import dev.portcullis.approval.ApprovalDecision;
 import dev.portcullis.forward.FrameHeaders;
 import dev.portcullis.gateway.Addresses;
 import dev.portcullis.gateway.LoopAffinity;
 import dev.portcullis.identity.Identity;
 import dev.portcullis.pg.codec.BackendFrameDecoder;
+import dev.portcullis.pg.codec.BindParameters;
 import dev.portcullis.pg.codec.FrontendFrame;
 import dev.portcullis.pg.codec.FrontendFrameDecoder;
 import dev.portcullis.pg.codec.MessageTypes;
@@ -22,7 +25,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.net.NetSocket;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The READY phase of a session: client messages are judged and relayed strictly in order, backend batches are
@@ -33,9 +38,14 @@ import java.util.List;
  * extended:  P ──judge──▶ allowed: P as sent                refused: Q(DO raise), then drop up to the Sync
  *            B D E C H S d c f  pass through (S ends ignoreTillSync and is forwarded)
  * other:     F → Q(DO raise);  X → forwarded, then the session ends
+ *
+ * review:    Q ──judge──▶ held ──approval──▶ approved: Q as sent   refused/expired: Q(DO raise) in its place
+ *            P ──judge──▶ P as sent (nothing runs yet); B records its values; E ──held──▶ approved: E as sent
+ *                                                                   refused: Q(DO raise), then drop up to the Sync
  * </pre>
  *
- * While a judgement is pending nothing after it is forwarded; later bytes wait in the frame decoder, and the client
+ * An approval covers exactly the text and Bind values it showed, and one execution (a later Bind of the same
+ * statement asks again). While a judgement or an approval is pending nothing after it is forwarded; later bytes wait in the frame decoder, and the client
  * socket is paused once they exceed {@link #MAX_HELD_BYTES} (or while the upstream window is full).
  */
 final class MessageRelay {
@@ -57,6 +67,11 @@ final class MessageRelay {
   private final String target;
   private final Identity identity;
   private final Ending ending;
+  private final SessionApprovals approvals;
+  /** Prepared statements a review rule caught (name → what to ask approval for at each Execute). */
+  private final Map<String, Reviewed> reviewed = new HashMap<>();
+  /** Portals bound from such statements, with their Bind values, until an Execute of them is approved. */
+  private final Map<String, ReviewedPortal> reviewedPortals = new HashMap<>();
   private final ArrayDeque<Message<Buffer>> unacked = new ArrayDeque<>();
   /** Backend batches behind one paused for a catalog lookup; the head is the paused one. */
   private final ArrayDeque<Message<Buffer>> held = new ArrayDeque<>();
@@ -68,8 +83,12 @@ final class MessageRelay {
   private boolean ended;
   private boolean paused;
 
+  private record Reviewed(Judgement judgement, Decision.Review review, String sql, String statementId) {}
+
+  private record ReviewedPortal(Reviewed statement, List<String> parameters) {}
+
   MessageRelay(Vertx vertx, NetSocket socket, FrontendFrameDecoder frames, StatementTracker tracker,
-      String sessionId, String target, Identity identity, Ending ending) {
+      String sessionId, String target, Identity identity, SessionApprovals approvals, Ending ending) {
     this.vertx = vertx;
     this.socket = socket;
     this.frames = frames;
@@ -78,6 +97,7 @@ final class MessageRelay {
     this.sessionId = sessionId;
     this.target = target;
     this.identity = identity;
+    this.approvals = approvals;
     this.ending = ending;
   }
 
@@ -87,6 +107,7 @@ final class MessageRelay {
 
   void stop() {
     ended = true;
+    approvals.sessionEnded();
   }
 
   // --- client → backend ----------------------------------------------------------------------------------------
@@ -123,20 +144,31 @@ final class MessageRelay {
       case MessageTypes.FRONTEND_BIND -> {
         PortalMessages.Bind bind = PortalMessages.bind(frame);
         tracker.bound(bind.portal(), bind.statement());
+        Reviewed r = reviewed.get(bind.statement());
+        if (r == null) {
+          reviewedPortals.remove(bind.portal());
+        } else {
+          reviewedPortals.put(bind.portal(), new ReviewedPortal(r, BindParameters.read(frame)));
+        }
         append(frame.bytes());
       }
       case MessageTypes.FRONTEND_EXECUTE -> {
         PortalMessages.Execute execute = PortalMessages.execute(frame);
-        if (tracker.executed(execute.portal(), execute.maxRows())) {
-          append(PortalMessages.describePortal(execute.portal())); // masking needs the rows' formats
+        ReviewedPortal held = reviewedPortals.get(execute.portal());
+        if (held == null) {
+          execute(frame, execute);
+        } else {
+          holdExecute(frame, execute, held);
         }
-        append(frame.bytes());
       }
       case MessageTypes.FRONTEND_CLOSE -> {
         PortalMessages.Close close = PortalMessages.close(frame);
         tracker.closed(close.statement(), close.name());
         if (close.statement()) {
           statements.forgetParsed(close.name());
+          reviewed.remove(close.name());
+        } else {
+          reviewedPortals.remove(close.name());
         }
         append(frame.bytes());
       }
@@ -177,25 +209,99 @@ final class MessageRelay {
       if (j == null) {
         tracker.messageRefused();
         append(RefusalStatement.query(ErrorReplies.judgementUnavailable()));
-      } else {
-        String copyOut = j.masking().isEmpty() ? null : copyOutQuery(j);
-        if (j.allowed() && copyOut != null && j.statements().size() > 1) {
-          j = refused("with masking rules in force, COPY … TO STDOUT must be the only statement of its query");
-        }
-        List<String> ids = tracker.decided(j, sql, "simple");
-        if (j.allowed()) {
-          statements.remember(j);
-          if (tracker.queryForwarded(ids, j.masking(), copyOut != null)) {
-            append(PortalMessages.describeStatementProbe(copyOut)); // where the COPY's columns come from
+        resume();
+        return;
+      }
+      String copyOut = j.masking().isEmpty() ? null : copyOutQuery(j);
+      if (!(j.overall() instanceof Decision.Deny) && copyOut != null && j.statements().size() > 1) {
+        j = refused("with masking rules in force, COPY … TO STDOUT must be the only statement of its query");
+      }
+      Judgement judged = j;
+      List<String> ids = tracker.decided(j, sql, "simple");
+      if (j.overall() instanceof Decision.Review review) {
+        approvals.ask(j, review, sql, List.of(), ids.get(0)).onComplete(answer -> {
+          if (!ended) {
+            approved(answer, review, () -> runQuery(frame, judged, ids, copyOut), refusal -> {
+              tracker.messageRefused();
+              append(RefusalStatement.query(refusal));
+            });
           }
-          append(frame.bytes());
-        } else {
-          tracker.messageRefused();
-          append(RefusalStatement.query(ErrorReplies.statementRefused(j.overall())));
-        }
+          resume();
+        });
+        return; // nothing after the held Query moves until it is answered
+      }
+      if (j.allowed()) {
+        runQuery(frame, j, ids, copyOut);
+      } else {
+        tracker.messageRefused();
+        append(RefusalStatement.query(ErrorReplies.statementRefused(j.overall())));
       }
       resume();
     });
+  }
+
+  private void runQuery(FrontendFrame frame, Judgement j, List<String> ids, String copyOut) {
+    statements.remember(j);
+    if (tracker.queryForwarded(ids, j.masking(), copyOut != null)) {
+      append(PortalMessages.describeStatementProbe(copyOut)); // where the COPY's columns come from
+    }
+    append(frame.bytes());
+  }
+
+  private void execute(FrontendFrame frame, PortalMessages.Execute execute) {
+    if (tracker.executed(execute.portal(), execute.maxRows())) {
+      append(PortalMessages.describePortal(execute.portal())); // masking needs the rows' formats
+    }
+    append(frame.bytes());
+  }
+
+  /** An Execute of a statement a review rule caught: Parse and Bind go out, the Execute waits for the approval. */
+  private void holdExecute(FrontendFrame frame, PortalMessages.Execute execute, ReviewedPortal held) {
+    if (tokenExpired()) {
+      return;
+    }
+    judging = true;
+    flush();
+    Reviewed r = held.statement();
+    approvals.ask(r.judgement(), r.review(), r.sql(), held.parameters(), r.statementId()).onComplete(answer -> {
+      if (!ended) {
+        approved(answer, r.review(), () -> {
+          reviewedPortals.remove(execute.portal()); // approved for this portal: a row-limited rerun goes on
+          statements.remember(r.judgement());
+          execute(frame, execute);
+        }, refusal -> {
+          tracker.executeRefused();
+          append(RefusalStatement.query(refusal));
+          ignoreTillSync = true;
+        });
+      }
+      resume();
+    });
+  }
+
+  /**
+   * Runs {@code run} when the answer approves (and the token is still valid: a hold may outlast it), else hands
+   * {@code refuse} what the client is told. A gateway that stops while a statement waits ends the session.
+   */
+  private void approved(io.vertx.core.AsyncResult<ApprovalAnswer> answer, Decision.Review review, Runnable run,
+      java.util.function.Consumer<ErrorReplies.Refusal> refuse) {
+    if (answer.failed()) {
+      refuse.accept(ErrorReplies.approvalUnavailable());
+      return;
+    }
+    ApprovalDecision d = answer.result().decision();
+    if (d == null) {
+      refuse.accept(ErrorReplies.approvalFiled(review, answer.result().approvalId()));
+    } else if (d.outcome() == ApprovalDecision.Outcome.APPROVED) {
+      if (!tokenExpired()) {
+        run.run();
+      }
+    } else if (d.outcome() == ApprovalDecision.Outcome.WITHDRAWN) {
+      flush();
+      ending.end(ErrorReplies.approvalWithdrawn(d), "gateway stopping");
+    } else {
+      refuse.accept(ErrorReplies.approvalRefused(review, d));
+    }
   }
 
   private void onParse(FrontendFrame frame, ParseMessage parse) {
@@ -214,14 +320,23 @@ final class MessageRelay {
   }
 
   private void parseJudged(FrontendFrame frame, ParseMessage parse, Judgement j) {
-    if (j != null && j.allowed() && !j.masking().isEmpty() && copyOutQuery(j) != null) {
+    if (j != null && !(j.overall() instanceof Decision.Deny) && !j.masking().isEmpty() && copyOutQuery(j) != null) {
       j = refused("with masking rules in force, COPY … TO STDOUT works over the simple query protocol only");
     }
+    reviewed.remove(parse.statementName()); // a Parse replaces the statement of that name
     ErrorReplies.Refusal refusal;
     if (j == null) {
       refusal = ErrorReplies.judgementUnavailable();
     } else {
       List<String> ids = tracker.decided(j, parse.sql(), "extended");
+      if (j.overall() instanceof Decision.Review review) {
+        // Parsing runs nothing: the statement goes to the server, and each Execute of it waits for approval.
+        statements.parsed(parse.statementName(), parse.sql(), j);
+        tracker.parsed(parse.statementName(), ids.get(0), j.masking());
+        reviewed.put(parse.statementName(), new Reviewed(j, review, parse.sql(), ids.get(0)));
+        append(frame.bytes());
+        return;
+      }
       if (j.allowed()) {
         statements.remember(j);
         statements.parsed(parse.statementName(), parse.sql(), j);

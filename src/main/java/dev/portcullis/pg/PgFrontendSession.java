@@ -230,7 +230,7 @@ final class PgFrontendSession {
     tracker = new StatementTracker(ctx.events(), info,
         new ResultMasking(new BusColumnCatalog(vertx, parameters.target()), ctx.maskingKey()));
     relay = new MessageRelay(vertx, socket, frames, tracker, sessionId, parameters.target(), info.identity(),
-        this::end);
+        new SessionApprovals(vertx, info), this::end);
     String toClient = "portcullis.pg.session." + sessionId + ".to-client";
     fromBackend = vertx.eventBus().consumer(toClient, relay::onBackend);
     return fromBackend.completion()

@@ -137,6 +137,11 @@ final class StatementTracker implements BackendFrameDecoder.Listener {
     openCycle().refusedParse = true;
   }
 
+  /** A held Execute was refused: a refusal Query takes its place, answered like a refused Parse's. */
+  void executeRefused() {
+    openCycle().refusedParse = true;
+  }
+
   void bound(String portal, String statementName) {
     openCycle();
     endSuspended(portal); // a Bind replaces the portal: the statement it ran ends with what it sent

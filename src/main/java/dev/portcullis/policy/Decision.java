@@ -21,10 +21,16 @@ public sealed interface Decision {
   /** The statement must not run; the client gets SQLSTATE 42501 with {@link #clientMessage()}. */
   record Deny(String policy, String rule, String reason) implements Decision {}
 
-  /** The statement needs a human's approval; until approvals exist it is refused like a deny. */
-  record Review(String policy, String rule, String reason, List<String> approverGroups) implements Decision {
+  /** The statement needs a human's approval, on the deciding rule's {@code terms}. */
+  record Review(String policy, String rule, String reason, List<String> approverGroups, Policy.ApprovalTerms terms)
+      implements Decision {
     public Review {
       approverGroups = List.copyOf(approverGroups);
+      terms = terms == null ? Policy.ApprovalTerms.DEFAULT : terms;
+    }
+
+    public Review(String policy, String rule, String reason, List<String> approverGroups) {
+      this(policy, rule, reason, approverGroups, Policy.ApprovalTerms.DEFAULT);
     }
   }
 

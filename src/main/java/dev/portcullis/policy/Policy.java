@@ -62,13 +62,20 @@ public record Policy(
       Set<StatementKind> kinds,
       List<TableGlob> tables,
       Set<String> functions,
-      List<String> approverGroups) {
+      List<String> approverGroups,
+      ApprovalTerms approval) {
 
     public Rule {
       kinds = Set.copyOf(kinds);
       tables = List.copyOf(tables);
       functions = Set.copyOf(functions);
       approverGroups = List.copyOf(approverGroups);
+      approval = approval == null ? ApprovalTerms.DEFAULT : approval;
+    }
+
+    public Rule(String name, Action action, Set<StatementKind> kinds, List<TableGlob> tables, Set<String> functions,
+        List<String> approverGroups) {
+      this(name, action, kinds, tables, functions, approverGroups, ApprovalTerms.DEFAULT);
     }
 
     /** Allow: every table matches (exact case). Deny/review: any table matches (case ignored). No globs: true. */
@@ -124,5 +131,21 @@ public record Policy(
       // EnumSet order, so events and messages list classifiers the same way every time
       classifiers = classifiers.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(classifiers));
     }
+  }
+
+  /**
+   * How a review rule's approval works (rule key {@code approval:}).
+   *
+   * @param retry    {@code false} (mode {@code hold}): the agent's statement waits for the decision; {@code true}
+   *                 (mode {@code retry}): refused at once with an approval id, and the same identity may run the
+   *                 exact same statement once within {@code grantTtl} after it was approved
+   * @param timeout  how long a request waits for a decision before it is refused
+   * @param grantTtl retry mode: how long an approval stays usable
+   */
+  public record ApprovalTerms(boolean retry, java.time.Duration timeout, java.time.Duration grantTtl) {
+    public static final ApprovalTerms DEFAULT =
+        new ApprovalTerms(false, java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(15));
+    /** Gateways rebuild the list of pending requests from this far back: no request may wait longer. */
+    public static final java.time.Duration LONGEST_TIMEOUT = java.time.Duration.ofHours(24);
   }
 }

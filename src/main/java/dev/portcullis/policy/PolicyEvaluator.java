@@ -124,7 +124,7 @@ public final class PolicyEvaluator {
     if (review != null) {
       return new Decision.Review(reviewPolicy.name(), review.name(), describe(kinds, a.tables())
           + " needs approval" + (review.approverGroups().isEmpty() ? ""
-              : " by " + String.join(", ", review.approverGroups())), review.approverGroups());
+              : " by " + String.join(", ", review.approverGroups())), review.approverGroups(), review.approval());
     }
     if (allow == null) {
       return new Decision.Allow(null, null, describe(kinds, a.tables()) + " is allowed by default");

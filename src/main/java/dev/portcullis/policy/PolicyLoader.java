@@ -32,7 +32,7 @@ public final class PolicyLoader {
       "audit");
   private static final Set<String> SUBJECTS = YamlMap.allowed("groups", "users");
   private static final Set<String> RULE = YamlMap.allowed("name", "action", "statements", "tables", "functions",
-      "approvers");
+      "approvers", "approval");
   private static final Set<String> MASKING = YamlMap.allowed("name", "columns", "names", "classifiers",
       "strategy");
   private static final Set<String> STRATEGIES = YamlMap.allowed("redact", "partial", "hash", "null");
@@ -197,7 +197,31 @@ public final class PolicyLoader {
       }
       approvers = r.map("approvers", "approvers", Set.of("groups")).strings("groups");
     }
-    return new Policy.Rule(name, action, kinds, tables, functions, approvers);
+    Policy.ApprovalTerms terms = Policy.ApprovalTerms.DEFAULT;
+    if (r.has("approval")) {
+      if (action != Policy.Action.REVIEW) {
+        throw r.error("approval", "rule '" + name + "': approval terms belong to review rules only");
+      }
+      terms = approvalTerms(r.map("approval", "approval", Set.of("mode", "timeout", "grantTtl")), name);
+    }
+    return new Policy.Rule(name, action, kinds, tables, functions, approvers, terms);
+  }
+
+  private static Policy.ApprovalTerms approvalTerms(YamlMap a, String rule) {
+    Policy.ApprovalTerms d = Policy.ApprovalTerms.DEFAULT;
+    boolean retry = "retry".equals(a.oneOf("mode", Set.of("hold", "retry"), "hold"));
+    java.time.Duration timeout = a.duration("timeout", d.timeout());
+    if (timeout.isZero() || timeout.compareTo(Policy.ApprovalTerms.LONGEST_TIMEOUT) > 0) {
+      throw a.error("timeout", "rule '" + rule + "': approval timeout must be more than 0 and at most 24h");
+    }
+    java.time.Duration ttl = a.duration("grantTtl", d.grantTtl());
+    if (a.has("grantTtl") && !retry) {
+      throw a.error("grantTtl", "rule '" + rule + "': grantTtl applies to mode: retry only");
+    }
+    if (ttl.isZero() || ttl.compareTo(Policy.ApprovalTerms.LONGEST_TIMEOUT) > 0) {
+      throw a.error("grantTtl", "rule '" + rule + "': grantTtl must be more than 0 and at most 24h");
+    }
+    return new Policy.ApprovalTerms(retry, timeout, ttl);
   }
 
   private static List<String> kindOrder() {

@@ -83,7 +83,8 @@ public final class GatewayHarness {
     MockOAuth2Server issuer = new MockOAuth2Server();
     issuer.start();
     Path work = Files.createTempDirectory("portcullis-e2e");
-    Path policies = policiesDir(work, "/e2e/policies/agents.yaml", "/e2e/policies/operators.yaml");
+    Path policies = policiesDir(work, "/e2e/policies/agents.yaml", "/e2e/policies/operators.yaml",
+        "/e2e/policies/approvals.yaml");
     Path journal = work.resolve("journal");
     int port = freePort();
     TargetConfig target = new TargetConfig(TARGET, "postgres", postgres.host(), postgres.port(), DATABASE,
@@ -159,7 +160,8 @@ public final class GatewayHarness {
 
   private void close() {
     try {
-      await(gateway.stop().compose(v -> vertx.close()));
+      await(gateway.stop());
+      await(vertx.close()); // from this thread, not composed: see ServeCommand
     } catch (Exception ignored) {
       // the JVM is exiting
     }

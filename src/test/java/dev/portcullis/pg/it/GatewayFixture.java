@@ -87,6 +87,8 @@ final class GatewayFixture implements AutoCloseable {
     vertx.deployVerticle(() -> new dev.portcullis.policy.PolicyVerticle(engine),
         new io.vertx.core.DeploymentOptions().setInstances(Integer.getInteger("fixture.eventLoops", 4)))
         .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    vertx.deployVerticle(dev.portcullis.approval.ApprovalVerticle.local(events::add))
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     config = new PostgresListenConfig("127.0.0.1", 0, null, allowPlaintext, startupTimeout, maxConnections,
         maxMessageBytes);
     PgTerminationVerticle verticle =

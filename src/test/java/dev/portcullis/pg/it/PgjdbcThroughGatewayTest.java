@@ -102,8 +102,10 @@ class PgjdbcThroughGatewayTest {
       PSQLException e = assertThrows(PSQLException.class,
           () -> c.createStatement().execute("select * from review_marker"));
       assertEquals("42501", e.getSQLState());
-      assertEquals("portcullis: approval required by rule 'review-marker' of policy 'pg-it': "
-          + "select on public.review_marker needs approval by db-owners", e.getServerErrorMessage().getMessage());
+      assertTrue(e.getServerErrorMessage().getMessage().matches("portcullis: approval required by rule 'review-marker' "
+          + "of policy 'pg-it': select on public.review_marker needs approval by db-owners; approval \\S+ was "
+          + "requested: run exactly the same statement again after it is approved \\(within 15m of the approval\\)"),
+          e.getServerErrorMessage().getMessage());
     }
     assertTrue(gw.events("statement.decided").stream().anyMatch(ev -> "review".equals(ev.details().get("decision"))));
   }

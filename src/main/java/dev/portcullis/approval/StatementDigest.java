@@ -1,0 +1,42 @@
+package dev.portcullis.approval;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * {@code sha256:<hex>} of a statement's exact text and parameter values: what an approval covers and what a
+ * retry-mode grant is keyed on. Each part is length-prefixed, so no two different (text, parameters) pairs can be
+ * made to hash the same input.
+ */
+public final class StatementDigest {
+  private StatementDigest() {}
+
+  public static String of(String text, List<String> parameters) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+    part(sha, text);
+    for (String p : parameters) {
+      if (p == null) {
+        sha.update(new byte[] {'N'});
+      } else {
+        sha.update(new byte[] {'V'});
+        part(sha, p);
+      }
+    }
+    return "sha256:" + HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static void part(MessageDigest sha, String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    sha.update(new byte[] {(byte) (bytes.length >>> 24), (byte) (bytes.length >>> 16), (byte) (bytes.length >>> 8),
+        (byte) bytes.length});
+    sha.update(bytes);
+  }
+}
