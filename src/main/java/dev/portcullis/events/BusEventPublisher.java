@@ -37,6 +37,15 @@ public final class BusEventPublisher implements EventPublisher {
     this.bus = vertx.eventBus();
   }
 
+  /**
+   * A publisher that sends every event at once, for rare events published while a verticle stops (approval
+   * decisions): an undeployed verticle's linger timer is cancelled, and the batch it was waiting for with it.
+   */
+  public static EventPublisher unbatched(Vertx vertx) {
+    EventBus bus = vertx.eventBus();
+    return event -> bus.send(Addresses.EVENTS_PUBLISH, new EventBatch(List.of(event)));
+  }
+
   @Override
   public void publish(SessionEvent event) {
     Context ctx = Vertx.currentContext();

@@ -94,8 +94,8 @@ public final class Gateway {
     watcher.start(POLICY_POLL_MS);
 
     approvals = config.events().sink() == EventsConfig.Sink.KAFKA
-        ? ApprovalVerticle.kafka(config.events().kafka(), new BusEventPublisher(vertx))
-        : ApprovalVerticle.local(new BusEventPublisher(vertx));
+        ? ApprovalVerticle.kafka(config.events().kafka(), BusEventPublisher.unbatched(vertx))
+        : ApprovalVerticle.local(BusEventPublisher.unbatched(vertx));
     return deploy(() -> EventPublisherVerticle.forConfig(config.events(), health), 1)
         .compose(v -> deploy(() -> approvals, 1))
         // One policy and one forwarding instance per event loop (a deployment of that many instances takes each
