@@ -1,7 +1,14 @@
 package dev.portcullis.gateway;
 
+import dev.portcullis.admin.AdminServer;
+import dev.portcullis.admin.GatewayMetrics;
+import dev.portcullis.admin.MeteredEventPublisher;
+import dev.portcullis.admin.MetricSources;
+import dev.portcullis.admin.NoApprovals;
+import dev.portcullis.approval.ApprovalService;
 import dev.portcullis.config.GatewayConfig;
 import dev.portcullis.events.BusEventPublisher;
+import dev.portcullis.events.EventPublisher;
 import dev.portcullis.events.EventPublisherVerticle;
 import dev.portcullis.events.kafka.DeliveryHealth;
 import dev.portcullis.forward.ForwarderOptions;
@@ -33,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * A running gateway: the verticles of design-notes §0 deployed on one Vertx, wired only through the event bus.
  *
  * <p>Start order follows the data path backwards, so nothing can accept a connection before what it relies on is
- * listening: event publisher, policy, forwarding, token validator (OIDC discovery), and last the PostgreSQL listener.
+ * listening: event publisher, policy, forwarding, token validator (OIDC discovery), the PostgreSQL listener, and
+ * last the admin HTTP listener when {@code listen.admin} is configured (it reports on everything before it).
  * Policies are loaded before anything starts: a broken policy directory fails the start with file and line.
  */
 public final class Gateway {
@@ -48,15 +56,24 @@ public final class Gateway {
   private OidcTokenValidator validator;
   private final DeliveryHealth health;
   private TargetCatalogs catalogs;
+  private final ApprovalService approvals;
+  private final GatewayMetrics metrics = new GatewayMetrics();
+  private AdminServer admin;
 
-  private Gateway(Vertx vertx, DeliveryHealth health) {
+  private Gateway(Vertx vertx, DeliveryHealth health, ApprovalService approvals) {
     this.vertx = vertx;
     this.health = health;
+    this.approvals = approvals;
   }
 
   /** Starts a gateway; fails (with everything already started stopped again) when any part cannot start. */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
-    Gateway gateway = new Gateway(vertx, EventPublisherVerticle.deliveryHealth(config.events()));
+    return start(vertx, config, NoApprovals.INSTANCE);
+  }
+
+  /** Like {@link #start(Vertx, GatewayConfig)}; the admin API lists and decides {@code approvals}' requests. */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, ApprovalService approvals) {
+    Gateway gateway = new Gateway(vertx, EventPublisherVerticle.deliveryHealth(config.events()), approvals);
     return gateway.deploy(config).recover(e -> gateway.stop().transform(v -> Future.failedFuture(e)));
   }
 
@@ -89,7 +106,12 @@ public final class Gateway {
     watcher = new PolicyDirectoryWatcher(config.policiesDir(), engine);
     watcher.start(POLICY_POLL_MS);
 
-    return deploy(() -> EventPublisherVerticle.forConfig(config.events(), health), 1)
+    EventPublisherVerticle publisher = EventPublisherVerticle.forConfig(config.events(), health);
+    // Every session event passes the metrics on its way to the publisher: /metrics counts what the audit trail says.
+    EventPublisher events = new MeteredEventPublisher(new BusEventPublisher(vertx), metrics);
+    MetricSources sources = new MetricSources(metrics, config.events().sink(), health, publisher::stats, counters,
+        approvals);
+    return deploy(() -> publisher, 1)
         // One policy and one forwarding instance per event loop (a deployment of that many instances takes each
         // loop once), so every session finds both on its own loop: see LoopAffinity.
         .compose(v -> deploy(() -> new PolicyVerticle(engine), loops))
@@ -99,13 +121,29 @@ public final class Gateway {
         .compose(created -> {
           validator = created;
           return deploy(PgTerminationVerticle.instances(config.postgres(), config.gatewayId(), created,
-              new BusEventPublisher(vertx), health, maskingKey), cores);
+              events, health, maskingKey), cores);
         })
+        .compose(v -> startAdmin(config, sources))
         .map(v -> {
           LOG.info("gateway '{}' listening for PostgreSQL on {}:{}, targets {}, policies {}", config.gatewayId(),
               config.postgres().host(), config.postgres().port(), config.targets().keySet(), config.policiesDir());
           return this;
         });
+  }
+
+  /** The admin HTTP listener, last and only when configured; an isolated block so it can change on its own. */
+  private Future<Void> startAdmin(GatewayConfig config, MetricSources sources) {
+    if (config.admin() == null) {
+      return Future.succeededFuture();
+    }
+    return AdminServer.start(vertx, config.admin(), config.oidc(), config.approvals(), sources)
+        .onSuccess(started -> admin = started)
+        .mapEmpty();
+  }
+
+  /** The admin listener's bound port, or -1 without {@code listen.admin} (tests configure port 0). */
+  public int adminPort() {
+    return admin == null ? -1 : admin.port();
   }
 
   /** Whether audit events are being delivered, and the counters of what happened while they were not. */
@@ -122,7 +160,8 @@ public final class Gateway {
 
   /** Stops listening first, then the rest in reverse order, so no session is accepted that cannot be served. */
   public Future<Void> stop() {
-    Future<Void> chain = Future.succeededFuture();
+    Future<Void> chain = admin == null ? Future.succeededFuture()
+        : admin.stop().recover(e -> Future.succeededFuture());
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
