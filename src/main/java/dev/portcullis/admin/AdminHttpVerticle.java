@@ -43,6 +43,7 @@ final class AdminHttpVerticle extends VerticleBase {
         .setHost(config.host())
         .setPort(config.port())
         .setMaxHeaderSize(MAX_HEADER_BYTES)
+        .setHttp2ClearTextEnabled(false) // HTTP/1.1 only: nothing here gains from HTTP/2, and less is exposed
         .setIdleTimeout(IDLE_TIMEOUT_SECONDS); // a client that stops sending (slowloris) is cut off
     if (config.tls() != null) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
@@ -67,8 +68,9 @@ final class AdminHttpVerticle extends VerticleBase {
     String path = req.path();
     RouteTable.Match match = path == null ? null : routes.match(req.method().name(), path);
     if (match == null || match.refusal() != null) {
-      // Unread body: closing is cheaper than draining an unwanted upload.
-      send(req, match == null ? new ErrorReply(400, "bad request").response() : match.refusal().response(), true);
+      // With a body coming, close: cheaper than draining an upload nobody wants.
+      send(req, match == null ? new ErrorReply(400, "bad request").response() : match.refusal().response(),
+          hasBody(req));
       return;
     }
     String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -86,6 +88,11 @@ final class AdminHttpVerticle extends VerticleBase {
           return Future.succeededFuture(new ErrorReply(500, "internal error").response());
         })
         .onSuccess(response -> send(req, response, response.status() == 413));
+  }
+
+  private static boolean hasBody(HttpServerRequest req) {
+    String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !length.trim().equals("0"));
   }
 
   private static boolean tooLong(String declared) {
