@@ -217,7 +217,12 @@ final class ApprovalsCommand {
     private PendingTable() {}
 
     static void print(JsonArray pending, Instant now, PrintWriter out) {
-      String format = "%-36s  %-16s  %-12s  %-20s  %-8s  %s%n";
+      // The id is never shortened: it is what the approver copies into `approve`.
+      int idWidth = 2;
+      for (int i = 0; i < pending.size(); i++) {
+        idWidth = Math.max(idWidth, printable(pending.getJsonObject(i).getString("approvalId", ""), 200).length());
+      }
+      String format = "%-" + idWidth + "s  %-16s  %-12s  %-20s  %-8s  %s%n";
       out.printf(format, "ID", "REQUESTER", "TARGET", "RULE", "EXPIRES", "STATEMENT");
       for (int i = 0; i < pending.size(); i++) {
         JsonObject r = pending.getJsonObject(i);
@@ -226,7 +231,7 @@ final class ApprovalsCommand {
         String statement = printable(r.getString("text", ""), 120)
             + (parameters.isEmpty() ? "" : "  [" + parameters.size() + " parameter"
                 + (parameters.size() == 1 ? "" : "s") + ": " + printable(parameters.encode(), 80) + "]");
-        out.printf(format, printable(r.getString("approvalId", ""), 36),
+        out.printf(format, printable(r.getString("approvalId", ""), 200),
             printable(requester.getString("subject", ""), 16), printable(r.getString("target", ""), 12),
             printable(r.getString("rule", ""), 20), expiresIn(r.getString("expiresAt"), now), statement);
       }
