@@ -71,9 +71,9 @@ public final class ApprovalVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** What the admin API of this instance decides and lists through. */
-  public ApprovalService service() {
-    return new BusApprovalService(vertx, () -> snapshot, clock);
+  /** What the admin API of this instance decides and lists through (usable once this verticle is deployed). */
+  public ApprovalService service(io.vertx.core.Vertx on) {
+    return new BusApprovalService(on, () -> snapshot, clock);
   }
 
   private void changed(Runnable change) {

@@ -11,17 +11,19 @@ import java.util.function.Function;
 
 /**
  * Reads the gateway config (design-notes §2) strictly: unknown keys, wrong types, missing required values, unset
- * environment variables and not-yet-supported features (SSH targets and listeners, the admin listener) are errors
+ * environment variables and not-yet-supported features (SSH targets and listeners) are errors
  * with {@code file:line:col}. Relative paths resolve against the config file's directory.
  */
 public final class ConfigLoader {
   private static final Set<String> TOP = YamlMap.allowed("listen", "oidc", "targets", "policies", "events",
-      "gatewayId", "masking");
+      "gatewayId", "masking", "approvals");
   private static final Set<String> MASKING = YamlMap.allowed("hashKeyFile");
   private static final Set<String> LISTEN = YamlMap.allowed("postgres", "ssh", "admin");
   private static final Set<String> PG_LISTEN = YamlMap.allowed("host", "port", "tls", "allowPlaintext",
       "startupTimeout", "maxConnections", "maxMessageBytes");
   private static final Set<String> TLS_FILES = YamlMap.allowed("cert", "key");
+  private static final Set<String> ADMIN_LISTEN = YamlMap.allowed("host", "port", "tls");
+  private static final Set<String> APPROVALS = YamlMap.allowed("audience");
   private static final Set<String> OIDC = YamlMap.allowed("issuer", "audience", "groupsClaim", "clockSkew");
   private static final Set<String> PG_TARGET = YamlMap.allowed("type", "host", "port", "database", "username",
       "passwordEnv", "passwordFile", "tls", "allowPrivilegedBackend");
@@ -68,17 +70,16 @@ public final class ConfigLoader {
     YamlMap masking = top.optionalMap("masking", "masking", MASKING);
     Path maskingKey = masking == null || !masking.has("hashKeyFile") ? null
         : base.resolve(masking.string("hashKeyFile")).normalize();
-    return new GatewayConfig(gatewayId, postgres, oidc, targets, policies, events, maskingKey);
+    return new GatewayConfig(gatewayId, postgres, oidc, targets, policies, events, maskingKey,
+        adminListen(top, base), approvals(top, oidc));
   }
 
   private PostgresListenConfig listen(YamlMap top, Path base) {
     YamlMap listen = top.optionalMap("listen", "listen", LISTEN);
     YamlMap pg = null;
     if (listen != null) {
-      for (String unsupported : new String[] {"ssh", "admin"}) {
-        if (listen.has(unsupported)) {
-          throw listen.error(unsupported, "listen." + unsupported + " is not supported yet by this version");
-        }
+      if (listen.has("ssh")) {
+        throw listen.error("ssh", "listen.ssh is not supported yet by this version");
       }
       pg = listen.optionalMap("postgres", "listen.postgres", PG_LISTEN);
     }
@@ -101,6 +102,40 @@ public final class ConfigLoader {
         atLeastOne(pg, "maxConnections", pg.integer("maxConnections", PostgresListenConfig.DEFAULT_MAX_CONNECTIONS)),
         atLeastOne(pg, "maxMessageBytes",
             pg.integer("maxMessageBytes", PostgresListenConfig.DEFAULT_MAX_MESSAGE_BYTES)));
+  }
+
+  /** {@code listen.admin}, or {@code null} when absent: no admin listener unless asked for. */
+  private static AdminListenConfig adminListen(YamlMap top, Path base) {
+    YamlMap listen = top.optionalMap("listen", "listen", LISTEN);
+    YamlMap admin = listen == null ? null : listen.optionalMap("admin", "listen.admin", ADMIN_LISTEN);
+    if (admin == null) {
+      return null;
+    }
+    if (!admin.has("port")) {
+      // No default port: a second listener appearing on a guessed port would surprise whoever runs the host.
+      throw admin.error("port", "missing required key 'port' in listen.admin");
+    }
+    YamlMap t = admin.optionalMap("tls", "listen.admin.tls", TLS_FILES);
+    TlsFiles tls = t == null ? null
+        : new TlsFiles(base.resolve(t.string("cert")).normalize(), base.resolve(t.string("key")).normalize());
+    return new AdminListenConfig(admin.string("host", AdminListenConfig.DEFAULT_HOST), port(admin, 0), tls);
+  }
+
+  private static ApprovalsConfig approvals(YamlMap top, OidcConfig oidc) {
+    YamlMap a = top.optionalMap("approvals", "approvals", APPROVALS);
+    if (a == null) {
+      return ApprovalsConfig.DEFAULTS;
+    }
+    String audience = a.string("audience", ApprovalsConfig.DEFAULT_AUDIENCE);
+    if (audience.isBlank()) {
+      throw a.error("audience", "approvals.audience must not be empty");
+    }
+    if (audience.equals(oidc.audience())) {
+      // The whole point of a separate audience: an agent's own token must never be accepted by the approval API.
+      throw a.error("audience", "approvals.audience must differ from oidc.audience ('" + audience
+          + "'), or agents' tokens could approve statements");
+    }
+    return new ApprovalsConfig(audience);
   }
 
   private static OidcConfig oidc(YamlMap o) {

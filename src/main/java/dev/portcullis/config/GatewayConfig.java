@@ -11,6 +11,8 @@ import java.util.Map;
  * @param policiesDir the directory of {@code *.yaml} policy files, hot-reloaded
  * @param maskingKeyFile the key of the {@code hash} masking strategy (config {@code masking.hashKeyFile}; created
  *                       when missing), or {@code null}: a key made for this process, so hashes change on restart
+ * @param admin       {@code listen.admin}, or {@code null}: no admin HTTP listener
+ * @param approvals   {@code approvals:} (never null; defaults when absent)
  */
 public record GatewayConfig(
     String gatewayId,
@@ -19,10 +21,25 @@ public record GatewayConfig(
     Map<String, TargetConfig> targets,
     Path policiesDir,
     EventsConfig events,
-    Path maskingKeyFile) {
+    Path maskingKeyFile,
+    AdminListenConfig admin,
+    ApprovalsConfig approvals) {
 
   public GatewayConfig {
     targets = Map.copyOf(targets);
+    approvals = approvals != null ? approvals : ApprovalsConfig.DEFAULTS;
+  }
+
+  /** Without an admin listener and with default approvals settings. */
+  public GatewayConfig(String gatewayId, PostgresListenConfig postgres, OidcConfig oidc,
+      Map<String, TargetConfig> targets, Path policiesDir, EventsConfig events, Path maskingKeyFile) {
+    this(gatewayId, postgres, oidc, targets, policiesDir, events, maskingKeyFile, null, null);
+  }
+
+  /** The same config with the admin listener {@code admin} (tests bind it to port 0). */
+  public GatewayConfig withAdmin(AdminListenConfig admin, ApprovalsConfig approvals) {
+    return new GatewayConfig(gatewayId, postgres, oidc, targets, policiesDir, events, maskingKeyFile, admin,
+        approvals);
   }
 
   public GatewayConfig(String gatewayId, PostgresListenConfig postgres, OidcConfig oidc,

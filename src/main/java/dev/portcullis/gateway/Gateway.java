@@ -1,10 +1,15 @@
 package dev.portcullis.gateway;
 
+import dev.portcullis.admin.AdminServer;
+import dev.portcullis.admin.GatewayMetrics;
+import dev.portcullis.admin.MeteredEventPublisher;
+import dev.portcullis.admin.MetricSources;
 import dev.portcullis.approval.ApprovalService;
 import dev.portcullis.approval.ApprovalVerticle;
 import dev.portcullis.config.EventsConfig;
 import dev.portcullis.config.GatewayConfig;
 import dev.portcullis.events.BusEventPublisher;
+import dev.portcullis.events.EventPublisher;
 import dev.portcullis.events.EventPublisherVerticle;
 import dev.portcullis.events.kafka.DeliveryHealth;
 import dev.portcullis.forward.ForwarderOptions;
@@ -36,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * A running gateway: the verticles of design-notes §0 deployed on one Vertx, wired only through the event bus.
  *
  * <p>Start order follows the data path backwards, so nothing can accept a connection before what it relies on is
- * listening: event publisher, policy, forwarding, token validator (OIDC discovery), and last the PostgreSQL listener.
+ * listening: event publisher, policy, forwarding, token validator (OIDC discovery), the PostgreSQL listener, and
+ * last the admin HTTP listener when {@code listen.admin} is configured (it reports on everything before it).
  * Policies are loaded before anything starts: a broken policy directory fails the start with file and line.
  */
 public final class Gateway {
@@ -51,16 +57,29 @@ public final class Gateway {
   private OidcTokenValidator validator;
   private final DeliveryHealth health;
   private TargetCatalogs catalogs;
-  private ApprovalVerticle approvals;
+  private ApprovalVerticle approvalVerticle;
+  /** What the admin API lists and decides through: this gateway's approvals, or one a test gives. */
+  private ApprovalService approvals;
+  private final GatewayMetrics metrics = new GatewayMetrics();
+  private AdminServer admin;
 
-  private Gateway(Vertx vertx, DeliveryHealth health) {
+  private Gateway(Vertx vertx, DeliveryHealth health, ApprovalService approvals) {
     this.vertx = vertx;
     this.health = health;
+    this.approvals = approvals;
   }
 
   /** Starts a gateway; fails (with everything already started stopped again) when any part cannot start. */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
-    Gateway gateway = new Gateway(vertx, EventPublisherVerticle.deliveryHealth(config.events()));
+    return start(vertx, config, null);
+  }
+
+  /**
+   * Like {@link #start(Vertx, GatewayConfig)}, but the admin API lists and decides {@code approvals}' requests
+   * (tests of the API); {@code null} is this gateway's own approvals.
+   */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, ApprovalService approvals) {
+    Gateway gateway = new Gateway(vertx, EventPublisherVerticle.deliveryHealth(config.events()), approvals);
     return gateway.deploy(config).recover(e -> gateway.stop().transform(v -> Future.failedFuture(e)));
   }
 
@@ -93,11 +112,20 @@ public final class Gateway {
     watcher = new PolicyDirectoryWatcher(config.policiesDir(), engine);
     watcher.start(POLICY_POLL_MS);
 
-    approvals = config.events().sink() == EventsConfig.Sink.KAFKA
-        ? ApprovalVerticle.kafka(config.events().kafka(), BusEventPublisher.unbatched(vertx))
-        : ApprovalVerticle.local(BusEventPublisher.unbatched(vertx));
-    return deploy(() -> EventPublisherVerticle.forConfig(config.events(), health), 1)
-        .compose(v -> deploy(() -> approvals, 1))
+    EventPublisherVerticle publisher = EventPublisherVerticle.forConfig(config.events(), health);
+    // Every session event passes the metrics on its way to the publisher: /metrics counts what the audit trail says.
+    EventPublisher events = new MeteredEventPublisher(new BusEventPublisher(vertx), metrics);
+    EventPublisher approvalEvents = new MeteredEventPublisher(BusEventPublisher.unbatched(vertx), metrics);
+    approvalVerticle = config.events().sink() == EventsConfig.Sink.KAFKA
+        ? ApprovalVerticle.kafka(config.events().kafka(), approvalEvents)
+        : ApprovalVerticle.local(approvalEvents);
+    if (approvals == null) {
+      approvals = approvalVerticle.service(vertx);
+    }
+    MetricSources sources = new MetricSources(metrics, config.events().sink(), health, publisher::stats, counters,
+        approvals);
+    return deploy(() -> publisher, 1)
+        .compose(v -> deploy(() -> approvalVerticle, 1))
         // One policy and one forwarding instance per event loop (a deployment of that many instances takes each
         // loop once), so every session finds both on its own loop: see LoopAffinity.
         .compose(v -> deploy(() -> new PolicyVerticle(engine), loops))
@@ -107,13 +135,29 @@ public final class Gateway {
         .compose(created -> {
           validator = created;
           return deploy(PgTerminationVerticle.instances(config.postgres(), config.gatewayId(), created,
-              new BusEventPublisher(vertx), health, maskingKey), cores);
+              events, health, maskingKey), cores);
         })
+        .compose(v -> startAdmin(config, sources))
         .map(v -> {
           LOG.info("gateway '{}' listening for PostgreSQL on {}:{}, targets {}, policies {}", config.gatewayId(),
               config.postgres().host(), config.postgres().port(), config.targets().keySet(), config.policiesDir());
           return this;
         });
+  }
+
+  /** The admin HTTP listener, last and only when configured; an isolated block so it can change on its own. */
+  private Future<Void> startAdmin(GatewayConfig config, MetricSources sources) {
+    if (config.admin() == null) {
+      return Future.succeededFuture();
+    }
+    return AdminServer.start(vertx, config.admin(), config.oidc(), config.approvals(), sources)
+        .onSuccess(started -> admin = started)
+        .mapEmpty();
+  }
+
+  /** The admin listener's bound port, or -1 without {@code listen.admin} (tests configure port 0). */
+  public int adminPort() {
+    return admin == null ? -1 : admin.port();
   }
 
   /** Whether audit events are being delivered, and the counters of what happened while they were not. */
@@ -130,7 +174,7 @@ public final class Gateway {
 
   /** Lists and decides approvals of every instance (for the admin API); {@code null} before the start. */
   public ApprovalService approvals() {
-    return approvals == null ? null : approvals.service();
+    return approvals;
   }
 
   /**
@@ -139,10 +183,13 @@ public final class Gateway {
    * are published as withdrawn, so a late approval runs nothing.
    */
   public Future<Void> stop() {
-    // The approvals verticle goes first (its stop answers what it holds), then the rest in reverse order.
-    String first = approvals == null ? null : approvals.deploymentID();
-    Future<Void> chain = first == null || !deployments.contains(first) ? Future.succeededFuture()
-        : vertx.undeploy(first).recover(e -> Future.succeededFuture());
+    // The admin API goes first, then the approvals verticle (its stop answers what it holds), then the rest in
+    // reverse order.
+    String first = approvalVerticle == null ? null : approvalVerticle.deploymentID();
+    Future<Void> chain = (admin == null ? Future.<Void>succeededFuture()
+        : admin.stop().recover(e -> Future.succeededFuture()))
+        .compose(v -> first == null || !deployments.contains(first) ? Future.succeededFuture()
+            : vertx.undeploy(first).recover(e -> Future.succeededFuture()));
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
       if (!id.equals(first)) {
