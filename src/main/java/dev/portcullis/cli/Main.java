@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class, DevCommand.class, TokenCommand.class, PolicyCommand.class,
       AuditSinkCommand.class, AuditCommand.class, ReplayCommand.class, ApprovalsCommand.class,
+      ApproverBotCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
