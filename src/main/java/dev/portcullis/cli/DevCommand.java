@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
     description = "Run a complete single-machine gateway: own PostgreSQL, dev OIDC issuer, journal, sample policies.")
 final class DevCommand implements Callable<Integer> {
   static final int DEFAULT_ISSUER_PORT = 18080;
+  static final int DEFAULT_ADMIN_PORT = 18081;
   static final String AUDIENCE = "portcullis";
   static final String READY = "Portcullis dev gateway is ready.";
   private static final List<String> SAMPLE_POLICIES = List.of("agents.yaml", "owners.yaml", "reporting.yaml");
@@ -34,6 +35,10 @@ final class DevCommand implements Callable<Integer> {
   @Option(names = "--issuer-port", defaultValue = "" + DEFAULT_ISSUER_PORT,
       description = "Dev OIDC issuer port (default: ${DEFAULT-VALUE}).")
   int issuerPort;
+
+  @Option(names = "--admin-port", defaultValue = "" + DEFAULT_ADMIN_PORT,
+      description = "Admin API port: approvals, /health, /metrics (default: ${DEFAULT-VALUE}).")
+  int adminPort;
 
   @Option(names = "--postgres-port", defaultValue = "54329",
       description = "Port of the dev PostgreSQL cluster (default: ${DEFAULT-VALUE}).")
@@ -87,6 +92,7 @@ final class DevCommand implements Callable<Integer> {
         gatewayId: dev
         listen:
           postgres: { host: 127.0.0.1, port: %d }
+          admin: { host: 127.0.0.1, port: %d }
         oidc:
           issuer: %s
           audience: %s
@@ -102,7 +108,7 @@ final class DevCommand implements Callable<Integer> {
         policies: %s
         masking: { hashKeyFile: masking.key }
         events:
-        %s""".formatted(port, issuerUrl, AUDIENCE, postgres.port(), DevPostgres.DATABASE, DevPostgres.GATEWAY_ROLE,
+        %s""".formatted(port, adminPort, issuerUrl, AUDIENCE, postgres.port(), DevPostgres.DATABASE, DevPostgres.GATEWAY_ROLE,
         postgres.passwordFile(), policies, events());
     Path file = data.resolve("portcullis.yaml");
     Files.writeString(file, yaml);
@@ -162,9 +168,17 @@ final class DevCommand implements Callable<Integer> {
           psql "host=127.0.0.1 port=%d dbname=orders user=ci-bot sslmode=require"
 
         Try:  SELECT * FROM customers;   DELETE FROM orders;   SELECT pg_read_file('/etc/passwd');
+
+        Writes wait for an approver in group db-owners (rule writes-need-review). In another terminal:
+          export PORTCULLIS_TOKEN=$(./portcullis token --subject alice --groups db-owners --audience portcullis-admin)
+          ./portcullis approvals list --gateway http://127.0.0.1:%d
+          ./portcullis approvals approve ID --gateway http://127.0.0.1:%d --reason "looks right"
+
+        Admin API (health, metrics, approvals): http://127.0.0.1:%d
         Stop with Ctrl-C.
         %s
-        """, port, config.policiesDir(), issuerUrl, configFile, eventsWhere(config), port, READY);
+        """, port, config.policiesDir(), issuerUrl, configFile, eventsWhere(config), port, adminPort, adminPort,
+        adminPort, READY);
     System.out.flush();
   }
 

@@ -3,6 +3,7 @@ package dev.portcullis.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.audit.Await;
 import dev.portcullis.testing.ClientRun;
 import dev.portcullis.testing.LocalKafka;
 import dev.portcullis.testing.PortcullisProcess;
@@ -34,9 +35,11 @@ class DevCommandTest {
     int port = freePort();
     int issuerPort = freePort();
     int postgresPort = freePort();
+    int adminPort = freePort();
     Process dev = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "dev", "--data", data.toString(),
-        "--port", "" + port, "--issuer-port", "" + issuerPort, "--postgres-port", "" + postgresPort)
+        "--port", "" + port, "--issuer-port", "" + issuerPort, "--postgres-port", "" + postgresPort,
+        "--admin-port", "" + adminPort)
         .redirectErrorStream(true).start();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8));
@@ -60,6 +63,31 @@ class DevCommandTest {
       assertTrue(secret.output().contains("denied by rule 'no-secrets' of policy 'agents-read-public'"),
           secret.output());
       assertTrue(Files.readString(data.resolve("journal/portcullis.sessions.jsonl")).contains("\"ci-bot\""));
+
+      // The printed approval walkthrough: a write waits until an owner approves it with the CLI.
+      String gateway = "http://127.0.0.1:" + adminPort;
+      assertTrue(seen.toString().contains("./portcullis approvals approve ID --gateway " + gateway), seen::toString);
+      java.util.concurrent.CompletableFuture<ClientRun> delete = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> {
+            try {
+              return psql(token, conn, "DELETE FROM orders WHERE id < 0");
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
+      String alice = mintToken(issuerPort, "alice", "db-owners", "portcullis-admin");
+      String[] id = new String[1];
+      Await.until(Duration.ofSeconds(20), () -> {
+        io.vertx.core.json.JsonArray pending = new io.vertx.core.json.JsonArray(
+            approvals(alice, "list", "--gateway", gateway, "--json"));
+        id[0] = pending.isEmpty() ? null : pending.getJsonObject(0).getString("approvalId");
+        return id[0] != null;
+      }, () -> "the DELETE listed for approval");
+      assertTrue(approvals(alice, "approve", id[0], "--gateway", gateway, "--reason", "looks right")
+          .contains("approved"));
+      ClientRun deleted = delete.get(30, TimeUnit.SECONDS);
+      assertEquals(0, deleted.exit(), deleted.output());
+      assertTrue(deleted.output().contains("DELETE 0"), deleted.output());
     } finally {
       dev.destroy(); // SIGTERM: the shutdown hook stops the gateway and its PostgreSQL
       assertTrue(dev.waitFor(60, TimeUnit.SECONDS), "dev did not stop");
@@ -76,7 +104,7 @@ class DevCommandTest {
     int issuerPort = freePort();
     try (PortcullisProcess dev = PortcullisProcess.start("dev", java.util.Map.of(), "dev", "--data", data.toString(),
         "--port", "" + port, "--issuer-port", "" + issuerPort, "--postgres-port", "" + freePort(),
-        "--kafka", kafka.bootstrapServers())) {
+        "--admin-port", "" + freePort(), "--kafka", kafka.bootstrapServers())) {
       dev.awaitOutput(DevCommand.READY);
       assertTrue(dev.output().contains("events           Kafka " + kafka.bootstrapServers()), dev.output());
       String token = mintToken(issuerPort);
@@ -94,12 +122,25 @@ class DevCommandTest {
   }
 
   private static String mintToken(int issuerPort) {
+    return mintToken(issuerPort, "ci-bot", "ai-agents", DevCommand.AUDIENCE);
+  }
+
+  /** {@code portcullis approvals ARGS} with {@code PORTCULLIS_TOKEN=token}; its standard output. */
+  private static String approvals(String token, String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    int exit = new picocli.CommandLine(new ApprovalsCommand(java.util.Map.of(ApprovalsCommand.TOKEN_VARIABLE, token)::get))
+        .setOut(new java.io.PrintWriter(out, true)).execute(args);
+    assertEquals(0, exit, out::toString);
+    return out.toString();
+  }
+
+  private static String mintToken(int issuerPort, String subject, String groups, String audience) {
     PrintStream old = System.out;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
     try {
-      assertEquals(0, Main.run("token", "--issuer", "http://127.0.0.1:" + issuerPort, "--subject", "ci-bot",
-          "--groups", "ai-agents"));
+      assertEquals(0, Main.run("token", "--issuer", "http://127.0.0.1:" + issuerPort, "--subject", subject,
+          "--groups", groups, "--audience", audience));
     } finally {
       System.setOut(old);
     }
