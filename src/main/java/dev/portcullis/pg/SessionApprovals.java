@@ -49,8 +49,19 @@ final class SessionApprovals {
       String statementId) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     Duration timeout = review.terms().timeout();
-    ApprovalRequest r = new ApprovalRequest(EventIds.next(), info, statementId, text, fingerprint(j), parameters,
-        StatementDigest.of(text, parameters), kinds(j), tables(j), review.policy(), review.rule(), review.reason(),
+    // With audit: { literals: redact } the policy engine gave the fingerprint as each statement's text: approvers
+    // then see the statement's shape and how many values it binds, never the values; the digest still binds them.
+    boolean redacted = !j.statements().isEmpty()
+        && j.statements().stream().allMatch(s -> s.text().equals(s.fingerprint()));
+    List<String> shownParameters = parameters;
+    if (redacted) {
+      shownParameters = new ArrayList<>();
+      for (int i = 0; i < parameters.size(); i++) {
+        shownParameters.add("?");
+      }
+    }
+    ApprovalRequest r = new ApprovalRequest(EventIds.next(), info, statementId, redacted ? fingerprint(j) : text,
+        fingerprint(j), shownParameters, StatementDigest.of(text, parameters), kinds(j), tables(j), review.policy(), review.rule(), review.reason(),
         review.approverGroups(), now, now.plus(timeout),
         review.terms().retry() ? ApprovalRequest.Mode.RETRY : ApprovalRequest.Mode.HOLD,
         review.terms().grantTtl().toSeconds());

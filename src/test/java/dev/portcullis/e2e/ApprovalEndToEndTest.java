@@ -86,6 +86,30 @@ class ApprovalEndToEndTest {
   }
 
   @Test
+  void redactedLiteralsStayHiddenFromApproversButTheExactValuesRun() throws Exception {
+    String value = "quiet-" + UUID.randomUUID();
+    try (Connection c = harness.connect(harness.token("quiet-agent", "quiet-agents"))) {
+      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO scratch (v) VALUES (?)")) {
+          ps.setString(1, value);
+          return ps.executeUpdate();
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      ApprovalRequest r = awaitRequest(x -> x.requester().equals("quiet-agent"));
+      assertEquals(r.fingerprint(), r.text());
+      assertEquals(List.of("?"), r.parameters());
+      await(service().decide(r.approvalId(), OWNER, true, null));
+      assertEquals(1, insert.get(20, TimeUnit.SECONDS));
+      assertEquals(1, count("SELECT count(*) FROM scratch WHERE v = '" + value + "'"));
+      Await.until(Duration.ofSeconds(10), () -> journal("approvals.requests").contains(r.approvalId()),
+          () -> "request in the journal");
+      assertFalse(journal("approvals.requests").contains(value), "the bound value reached the approvals topic");
+    }
+  }
+
+  @Test
   void pipelinedBatchAsksForEachBoundValueInOrder() throws Exception {
     String tag = "batch-" + UUID.randomUUID();
     try (Connection c = harness.connect(harness.token("batch-agent", "held-agents"))) {
