@@ -91,6 +91,15 @@ class DeployConfigsTest {
   void theSampleConfigLoads() {
     GatewayConfig config = new ConfigLoader(ENV::get).load(DEPLOY.resolve("portcullis.yaml"));
     assertEquals(EventsConfig.Sink.JOURNAL, config.events().sink());
+    assertEquals(9180, config.admin().port());
+  }
+
+  @Test
+  void theSampleApproverBotConfigLoads() {
+    var bot = new dev.portcullis.approval.chat.BotConfigLoader(
+        java.util.Map.of("SLACK_BOT_TOKEN", "xoxb-test", "SLACK_SIGNING_SECRET", "s3cret")::get)
+        .load(DEPLOY.resolve("approver-bot.yaml"));
+    assertEquals("portcullis.", bot.kafka().topicPrefix());
   }
 
   /** Writes one file of a ConfigMap in {@code deploy/k8s/10-config.yaml} to the temp dir. */
