@@ -8,8 +8,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * arrives on a new connection, possibly at another verticle instance, so the map is shared by all of them.
  */
 final class CancelKeys {
-  /** The backend a gateway key stands for. */
-  record Backend(String target, int processId, int secretKey) {}
+  /**
+   * The backend a gateway key stands for, and the session it serves (a cancel also withdraws a statement that
+   * waits for approval there: it never reached the backend).
+   */
+  record Backend(String target, int processId, int secretKey, String sessionId) {
+    /** Where the session listens for cancels of what it holds. */
+    String cancelAddress() {
+      return "portcullis.pg.session." + sessionId + ".cancel";
+    }
+  }
 
   /** A key the gateway issued: what the client sees. */
   record Issued(int processId, int secretKey) {}

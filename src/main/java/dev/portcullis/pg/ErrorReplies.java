@@ -157,6 +157,12 @@ final class ErrorReplies {
         + dev.portcullis.approval.ApprovalVerticle.describe(review.terms().grantTtl()) + " of the approval)");
   }
 
+  /** The client canceled a statement while it waited for approval: withdrawn, never run. */
+  static Refusal canceledWhileHeld() {
+    return new Refusal("57014", "canceling statement due to user request (it was waiting for approval and did not "
+        + "run; the request is withdrawn)");
+  }
+
   /** The approvals part did not answer: fail closed. */
   static Refusal approvalUnavailable() {
     return new Refusal(INSUFFICIENT_PRIVILEGE,

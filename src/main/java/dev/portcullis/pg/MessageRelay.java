@@ -68,6 +68,8 @@ final class MessageRelay {
   private final Identity identity;
   private final Ending ending;
   private final SessionApprovals approvals;
+  /** While a statement waits for approval: what a client's cancel does. */
+  private Runnable heldCancel;
   /** Prepared statements a review rule caught (name → what to ask approval for at each Execute). */
   private final Map<String, Reviewed> reviewed = new HashMap<>();
   /** Portals bound from such statements, with their Bind values, until an Execute of them is approved. */
@@ -219,15 +221,12 @@ final class MessageRelay {
       Judgement judged = j;
       List<String> ids = tracker.decided(j, sql, "simple");
       if (j.overall() instanceof Decision.Review review) {
-        approvals.ask(j, review, sql, List.of(), ids.get(0)).onComplete(answer -> {
-          if (!ended) {
-            approved(answer, review, () -> runQuery(frame, judged, ids, copyOut), refusal -> {
-              tracker.messageRefused();
-              append(RefusalStatement.query(refusal));
-            });
-          }
-          resume();
-        });
+        java.util.function.Consumer<ErrorReplies.Refusal> refuse = refusal -> {
+          tracker.messageRefused();
+          append(RefusalStatement.query(refusal));
+        };
+        hold(approvals.ask(j, review, sql, List.of(), ids.get(0)), review,
+            () -> runQuery(frame, judged, ids, copyOut), refuse);
         return; // nothing after the held Query moves until it is answered
       }
       if (j.allowed()) {
@@ -263,20 +262,54 @@ final class MessageRelay {
     judging = true;
     flush();
     Reviewed r = held.statement();
-    approvals.ask(r.judgement(), r.review(), r.sql(), held.parameters(), r.statementId()).onComplete(answer -> {
+    hold(approvals.ask(r.judgement(), r.review(), r.sql(), held.parameters(), r.statementId()), r.review(), () -> {
+      reviewedPortals.remove(execute.portal()); // approved for this portal: a row-limited rerun goes on
+      statements.remember(r.judgement());
+      execute(frame, execute);
+    }, refusal -> {
+      tracker.executeRefused();
+      append(RefusalStatement.query(refusal));
+      ignoreTillSync = true;
+    });
+  }
+
+  /**
+   * Waits for the answer to a held statement, then runs or refuses it and goes on with what queued behind it. A
+   * cancel from the client ({@link #cancelHeld}) ends the wait first: the request is withdrawn and the statement
+   * refused with 57014, as a canceled query would be.
+   */
+  private void hold(io.vertx.core.Future<ApprovalAnswer> answer, Decision.Review review, Runnable run,
+      java.util.function.Consumer<ErrorReplies.Refusal> refuse) {
+    Runnable[] cancel = new Runnable[1];
+    cancel[0] = () -> {
+      heldCancel = null;
+      approvals.sessionEnded();
+      refuse.accept(ErrorReplies.canceledWhileHeld());
+      resume();
+    };
+    heldCancel = cancel[0];
+    answer.onComplete(a -> {
+      if (heldCancel != cancel[0]) {
+        return; // canceled: already refused
+      }
+      heldCancel = null;
       if (!ended) {
-        approved(answer, r.review(), () -> {
-          reviewedPortals.remove(execute.portal()); // approved for this portal: a row-limited rerun goes on
-          statements.remember(r.judgement());
-          execute(frame, execute);
-        }, refusal -> {
-          tracker.executeRefused();
-          append(RefusalStatement.query(refusal));
-          ignoreTillSync = true;
-        });
+        approved(a, review, run, refuse);
       }
       resume();
     });
+  }
+
+  /**
+   * The client sent a CancelRequest for this session: a statement waiting for approval is withdrawn. Returns
+   * {@code false} when none waits (the cancel is then the backend's).
+   */
+  boolean cancelHeld() {
+    if (heldCancel == null || ended) {
+      return false;
+    }
+    heldCancel.run();
+    return true;
   }
 
   /**

@@ -76,6 +76,7 @@ final class PgFrontendSession {
   private StatementTracker tracker;
   private MessageRelay relay;
   private MessageConsumer<Buffer> fromBackend;
+  private MessageConsumer<String> cancels;
   private UpstreamLink upstream;
   private CancelKeys.Issued cancelKey;
   private Admission admission;
@@ -173,10 +174,16 @@ final class PgFrontendSession {
   private void onCancel(CancelRequest request) {
     CancelKeys.Backend backend = ctx.cancelKeys().lookup(request.processId(), request.secretKey());
     if (backend != null) {
-      vertx.eventBus().send(LoopAffinity.address(vertx, Addresses.FORWARD_PG_CANCEL),
-          new UpstreamCancel(backend.target(), backend.processId(), backend.secretKey()));
+      // The session decides: a statement waiting for approval never reached the backend (cancel the wait, not
+      // the backend, where it would hit the refusal the gateway sends instead); anything else goes to the backend.
+      vertx.eventBus().request(backend.cancelAddress(), "").onFailure(e -> cancelUpstream(vertx, backend));
     }
     close("cancel request"); // PostgreSQL never answers a CancelRequest
+  }
+
+  private static void cancelUpstream(Vertx vertx, CancelKeys.Backend backend) {
+    vertx.eventBus().send(LoopAffinity.address(vertx, Addresses.FORWARD_PG_CANCEL),
+        new UpstreamCancel(backend.target(), backend.processId(), backend.secretKey()));
   }
 
   private void onStartupMessage(StartupMessage startup) {
@@ -246,8 +253,15 @@ final class PgFrontendSession {
       return;
     }
     vertx.cancelTimer(startupTimer);
-    cancelKey = ctx.cancelKeys().issue(
-        new CancelKeys.Backend(parameters.target(), opened.processId(), opened.secretKey()));
+    CancelKeys.Backend backend = new CancelKeys.Backend(parameters.target(), opened.processId(), opened.secretKey(),
+        sessionId);
+    cancelKey = ctx.cancelKeys().issue(backend);
+    cancels = vertx.eventBus().consumer(backend.cancelAddress(), m -> {
+      if (!relay.cancelHeld()) {
+        cancelUpstream(vertx, backend);
+      }
+      m.reply(null);
+    });
     Buffer hello = BackendMessages.authenticationOk();
     new TreeMap<>(opened.parameterStatus())
         .forEach((name, value) -> hello.appendBuffer(BackendMessages.parameterStatus(name, value)));
@@ -294,6 +308,9 @@ final class PgFrontendSession {
     if (relay != null) {
       relay.stop();
       tracker.close();
+    }
+    if (cancels != null) {
+      cancels.unregister();
     }
     if (fromBackend != null) {
       fromBackend.unregister();

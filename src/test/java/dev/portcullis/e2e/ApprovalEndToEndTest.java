@@ -110,6 +110,27 @@ class ApprovalEndToEndTest {
   }
 
   @Test
+  void clientCancelWithdrawsTheHeldStatement() throws Exception {
+    String value = "canceled-" + UUID.randomUUID();
+    try (Connection c = harness.connect(harness.token("impatient-agent", "held-agents"));
+        PreparedStatement ps = c.prepareStatement("INSERT INTO scratch (v) VALUES (?)")) {
+      ps.setString(1, value);
+      ps.setQueryTimeout(2); // pgjdbc sends a CancelRequest when it passes
+      PSQLException e = assertThrows(PSQLException.class, ps::executeUpdate);
+      assertEquals("57014", e.getSQLState(), e.getMessage());
+      assertTrue(e.getMessage().contains("waiting for approval"), e.getMessage());
+      Await.until(Duration.ofSeconds(10), () -> service().pending().stream()
+          .noneMatch(x -> x.parameters().contains(value)), () -> "the request withdrawn");
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+        assertTrue(rs.next(), "the session goes on");
+      }
+    }
+    Await.until(Duration.ofSeconds(10), () -> journal("approvals.decisions").contains("\"withdrawn\""),
+        () -> "withdrawal in the journal");
+    assertEquals(0, count("SELECT count(*) FROM scratch WHERE v = '" + value + "'"));
+  }
+
+  @Test
   void pipelinedBatchAsksForEachBoundValueInOrder() throws Exception {
     String tag = "batch-" + UUID.randomUUID();
     try (Connection c = harness.connect(harness.token("batch-agent", "held-agents"))) {
