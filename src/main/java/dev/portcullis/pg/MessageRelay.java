@@ -7,7 +7,6 @@ import dev.portcullis.gateway.Addresses;
 import dev.portcullis.gateway.LoopAffinity;
 import dev.portcullis.identity.Identity;
 import dev.portcullis.pg.codec.BackendFrameDecoder;
-import dev.portcullis.pg.codec.BindParameters;
 import dev.portcullis.pg.codec.FrontendFrame;
 import dev.portcullis.pg.codec.FrontendFrameDecoder;
 import dev.portcullis.pg.codec.MessageTypes;
@@ -25,9 +24,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.net.NetSocket;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The READY phase of a session: client messages are judged and relayed strictly in order, backend batches are
@@ -68,12 +65,7 @@ final class MessageRelay {
   private final Identity identity;
   private final Ending ending;
   private final SessionApprovals approvals;
-  /** While a statement waits for approval: what a client's cancel does. */
-  private Runnable heldCancel;
-  /** Prepared statements a review rule caught (name → what to ask approval for at each Execute). */
-  private final Map<String, Reviewed> reviewed = new HashMap<>();
-  /** Portals bound from such statements, with their Bind values, until an Execute of them is approved. */
-  private final Map<String, ReviewedPortal> reviewedPortals = new HashMap<>();
+  private final HeldStatements awaiting;
   private final ArrayDeque<Message<Buffer>> unacked = new ArrayDeque<>();
   /** Backend batches behind one paused for a catalog lookup; the head is the paused one. */
   private final ArrayDeque<Message<Buffer>> held = new ArrayDeque<>();
@@ -84,10 +76,6 @@ final class MessageRelay {
   private boolean expiring;
   private boolean ended;
   private boolean paused;
-
-  private record Reviewed(Judgement judgement, Decision.Review review, String sql, String statementId) {}
-
-  private record ReviewedPortal(Reviewed statement, List<String> parameters) {}
 
   MessageRelay(Vertx vertx, NetSocket socket, FrontendFrameDecoder frames, StatementTracker tracker,
       String sessionId, String target, Identity identity, SessionApprovals approvals, Ending ending) {
@@ -100,6 +88,7 @@ final class MessageRelay {
     this.target = target;
     this.identity = identity;
     this.approvals = approvals;
+    this.awaiting = new HeldStatements(approvals);
     this.ending = ending;
   }
 
@@ -109,7 +98,7 @@ final class MessageRelay {
 
   void stop() {
     ended = true;
-    approvals.sessionEnded();
+    awaiting.sessionEnded();
   }
 
   // --- client → backend ----------------------------------------------------------------------------------------
@@ -146,21 +135,16 @@ final class MessageRelay {
       case MessageTypes.FRONTEND_BIND -> {
         PortalMessages.Bind bind = PortalMessages.bind(frame);
         tracker.bound(bind.portal(), bind.statement());
-        Reviewed r = reviewed.get(bind.statement());
-        if (r == null) {
-          reviewedPortals.remove(bind.portal());
-        } else {
-          reviewedPortals.put(bind.portal(), new ReviewedPortal(r, BindParameters.read(frame)));
-        }
+        awaiting.bound(bind.portal(), bind.statement(), frame);
         append(frame.bytes());
       }
       case MessageTypes.FRONTEND_EXECUTE -> {
         PortalMessages.Execute execute = PortalMessages.execute(frame);
-        ReviewedPortal held = reviewedPortals.get(execute.portal());
-        if (held == null) {
+        HeldStatements.Portal waiting = awaiting.needsApproval(execute.portal());
+        if (waiting == null) {
           execute(frame, execute);
         } else {
-          holdExecute(frame, execute, held);
+          holdExecute(frame, execute, waiting);
         }
       }
       case MessageTypes.FRONTEND_CLOSE -> {
@@ -168,10 +152,8 @@ final class MessageRelay {
         tracker.closed(close.statement(), close.name());
         if (close.statement()) {
           statements.forgetParsed(close.name());
-          reviewed.remove(close.name());
-        } else {
-          reviewedPortals.remove(close.name());
         }
+        awaiting.closed(close.statement(), close.name());
         append(frame.bytes());
       }
       case MessageTypes.FRONTEND_SYNC -> {
@@ -255,15 +237,15 @@ final class MessageRelay {
   }
 
   /** An Execute of a statement a review rule caught: Parse and Bind go out, the Execute waits for the approval. */
-  private void holdExecute(FrontendFrame frame, PortalMessages.Execute execute, ReviewedPortal held) {
+  private void holdExecute(FrontendFrame frame, PortalMessages.Execute execute, HeldStatements.Portal portal) {
     if (tokenExpired()) {
       return;
     }
     judging = true;
     flush();
-    Reviewed r = held.statement();
-    hold(approvals.ask(r.judgement(), r.review(), r.sql(), held.parameters(), r.statementId()), r.review(), () -> {
-      reviewedPortals.remove(execute.portal()); // approved for this portal: a row-limited rerun goes on
+    HeldStatements.Reviewed r = portal.statement();
+    hold(approvals.ask(r.judgement(), r.review(), r.sql(), portal.parameters(), r.statementId()), r.review(), () -> {
+      awaiting.approved(execute.portal());
       statements.remember(r.judgement());
       execute(frame, execute);
     }, refusal -> {
@@ -280,23 +262,20 @@ final class MessageRelay {
    */
   private void hold(io.vertx.core.Future<ApprovalAnswer> answer, Decision.Review review, Runnable run,
       java.util.function.Consumer<ErrorReplies.Refusal> refuse) {
-    Runnable[] cancel = new Runnable[1];
-    cancel[0] = () -> {
-      heldCancel = null;
-      approvals.sessionEnded();
-      refuse.accept(ErrorReplies.canceledWhileHeld());
-      resume();
-    };
-    heldCancel = cancel[0];
-    answer.onComplete(a -> {
-      if (heldCancel != cancel[0]) {
-        return; // canceled: already refused
+    awaiting.await(answer, new HeldStatements.Outcome() {
+      @Override
+      public void answered(io.vertx.core.AsyncResult<ApprovalAnswer> a) {
+        if (!ended) {
+          approved(a, review, run, refuse);
+        }
+        resume();
       }
-      heldCancel = null;
-      if (!ended) {
-        approved(a, review, run, refuse);
+
+      @Override
+      public void canceled() {
+        refuse.accept(ErrorReplies.canceledWhileHeld());
+        resume();
       }
-      resume();
     });
   }
 
@@ -305,11 +284,7 @@ final class MessageRelay {
    * {@code false} when none waits (the cancel is then the backend's).
    */
   boolean cancelHeld() {
-    if (heldCancel == null || ended) {
-      return false;
-    }
-    heldCancel.run();
-    return true;
+    return !ended && awaiting.cancel();
   }
 
   /**
@@ -356,7 +331,7 @@ final class MessageRelay {
     if (j != null && !(j.overall() instanceof Decision.Deny) && !j.masking().isEmpty() && copyOutQuery(j) != null) {
       j = refused("with masking rules in force, COPY … TO STDOUT works over the simple query protocol only");
     }
-    reviewed.remove(parse.statementName()); // a Parse replaces the statement of that name
+    awaiting.parsed(parse.statementName(), null);
     ErrorReplies.Refusal refusal;
     if (j == null) {
       refusal = ErrorReplies.judgementUnavailable();
@@ -366,7 +341,7 @@ final class MessageRelay {
         // Parsing runs nothing: the statement goes to the server, and each Execute of it waits for approval.
         statements.parsed(parse.statementName(), parse.sql(), j);
         tracker.parsed(parse.statementName(), ids.get(0), j.masking());
-        reviewed.put(parse.statementName(), new Reviewed(j, review, parse.sql(), ids.get(0)));
+        awaiting.parsed(parse.statementName(), new HeldStatements.Reviewed(j, review, parse.sql(), ids.get(0)));
         append(frame.bytes());
         return;
       }
