@@ -61,7 +61,8 @@ final class AuditCommand {
         + " expired or withdrawn (approval.decided outcomes).")
     Decision decision;
 
-    @Option(names = "--type", description = "Event type, e.g. statement.decided, session.started.")
+    @Option(names = "--type", description = "Event type, e.g. statement.decided, session.started,"
+        + " approval.requested, approval.decided.")
     String type;
 
     @Option(names = "--session", description = "Session id, or its first characters (as the table shows them).")
