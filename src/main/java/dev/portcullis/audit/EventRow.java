@@ -1,6 +1,7 @@
 package dev.portcullis.audit;
 
 import dev.portcullis.events.EventJson;
+import dev.portcullis.events.EventType;
 import dev.portcullis.events.SessionEvent;
 import java.time.Instant;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
  * One event as the audit store keeps it: the columns searches filter on, the event's JSON (stored as jsonb), and
  * where in Kafka it came from. Columns an event type does not have are {@code null}.
  *
+ * @param decision   a statement's decision, or an approval decision's outcome
  * @param error      {@code "<sqlState>: <message>"} of a failed statement
  * @param durationMs a statement's or a session's duration
  */
@@ -26,9 +28,15 @@ public record EventRow(String id, Instant time, String type, String sessionId, S
     Map<String, Object> d = event.details();
     return new EventRow(event.id(), event.time(), event.type(), event.session().sessionId(),
         event.session().gatewayId(), event.session().identity().subject(), event.session().identity().groups(),
-        event.session().target(), event.session().protocol(), string(d, "statementId"), string(d, "decision"),
+        event.session().target(), event.session().protocol(), string(d, "statementId"), decision(event),
         string(d, "rule"), string(d, "policy"), string(d, "fingerprint"), string(d, "text"), number(d, "rows"),
         number(d, "durationMs"), error(d.get("error")), json, source);
+  }
+
+  /** A statement's decision, or an approval decision's outcome ({@code audit search --decision approved}). */
+  private static String decision(SessionEvent e) {
+    String key = EventType.APPROVAL_DECIDED.equals(e.type()) ? "outcome" : "decision";
+    return string(e.details(), key);
   }
 
   /** The event back, as decoded from the stored JSON. */

@@ -69,8 +69,36 @@ final class EventText {
         out.append(" · ").append(string(e, "durationMs")).append(" ms");
         return out.toString();
       }
+      case EventType.APPROVAL_REQUESTED: {
+        StringBuilder out = new StringBuilder("approval requested ").append(string(e, "approvalId"));
+        String rule = ruleOf(e);
+        if (!rule.isEmpty()) {
+          out.append(" by rule ").append(rule);
+        }
+        List<String> groups = strings(d.get("approverGroups"));
+        out.append(" for ").append(groups.isEmpty() ? "nobody (no approver groups)" : String.join(",", groups));
+        out.append(" (").append(d.get("mode") == null ? "hold" : d.get("mode"));
+        if ("retry".equals(d.get("mode")) && d.get("grantTtlSeconds") instanceof Number ttl) {
+          out.append(", grant ").append(seconds(ttl.longValue()));
+        }
+        out.append(", expires ").append(string(e, "expiresAt")).append(')');
+        return out.toString();
+      }
+      case EventType.APPROVAL_DECIDED: {
+        StringBuilder out = new StringBuilder("approval ").append(string(e, "outcome"));
+        if (d.get("decidedBy") instanceof Map<?, ?> by) {
+          out.append(" by ").append(by.get("subject"));
+          if (by.get("via") != null) {
+            out.append(" via ").append(by.get("via"));
+          }
+        }
+        if (d.get("reason") instanceof String reason && !reason.isBlank()) {
+          out.append(": ").append(reason.strip());
+        }
+        return out.toString();
+      }
       default: {
-        // approval.* and types this build does not know: their fields as they are
+        // types this build does not know: their fields as they are
         StringBuilder out = new StringBuilder();
         for (Map.Entry<String, Object> entry : d.entrySet()) {
           if (!entry.getKey().equals("statementId") && !entry.getKey().equals("text")) {
@@ -80,6 +108,67 @@ final class EventText {
         return out.toString();
       }
     }
+  }
+
+  /** {@code decision} of a statement, or {@code outcome} of an approval decision; {@code ""} for other types. */
+  static String decision(SessionEvent e) {
+    return EventType.APPROVAL_DECIDED.equals(e.type()) ? string(e, "outcome") : string(e, "decision");
+  }
+
+  /**
+   * Bind values as a reader of SQL expects them: {@code $1 = '7', $2 = NULL} (quotes inside doubled); empty for
+   * none.
+   */
+  static String parameters(SessionEvent e) {
+    if (!(e.details().get("parameters") instanceof List<?> values) || values.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < values.size(); i++) {
+      Object v = values.get(i);
+      out.append(i == 0 ? "" : ", ").append('$').append(i + 1).append(" = ")
+          .append(v == null ? "NULL" : "'" + String.valueOf(v).replace("'", "''") + "'");
+    }
+    return out.toString();
+  }
+
+  /**
+   * {@code s} safe to print on a terminal: control characters other than tab, and invisible formatting characters
+   * (bidirectional overrides, zero-width characters), are written as a backslash, u and four hex digits. Statement
+   * texts, reasons and names come from agents and approvers; an escape sequence in them must not rewrite what an
+   * auditor's terminal shows.
+   */
+  static String printable(String s) {
+    int i = 0;
+    while (i < s.length() && safe(s.charAt(i))) {
+      i++;
+    }
+    if (i == s.length()) {
+      return s;
+    }
+    StringBuilder out = new StringBuilder(s.length() + 16).append(s, 0, i);
+    for (; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (safe(c)) {
+        out.append(c);
+      } else {
+        out.append(String.format("\\u%04x", (int) c));
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean safe(char c) {
+    return c == '\t' || !(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
+  }
+
+  private static List<String> strings(Object v) {
+    return v instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
+  }
+
+  /** {@code 10m}, {@code 90s}, {@code 2h}: as policies write durations. */
+  private static String seconds(long s) {
+    return s > 0 && s % 3600 == 0 ? s / 3600 + "h" : s > 0 && s % 60 == 0 ? s / 60 + "m" : s + "s";
   }
 
   /** The statement text on one line: whitespace runs, newlines included, become one space. */

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * {@code audit search} output as a terminal table: time, session (first 8 characters), subject, target, type,
- * decision, rule and the statement text (or the event's summary) cut to fit a line.
+ * decision (an approval decision's outcome), rule and the statement text with any Bind values (or the event's
+ * summary) cut to fit a line. Control characters are shown escaped.
  */
 public final class SearchTable {
   private static final String[] HEADERS = {"TIME", "SESSION", "SUBJECT", "TARGET", "TYPE", "DECISION", "RULE",
@@ -27,15 +28,23 @@ public final class SearchTable {
     rows.add(HEADERS);
     for (SessionEvent e : events) {
       String text = e.details().get("text") instanceof String t ? EventText.oneLine(t) : EventText.summary(e);
-      rows.add(new String[] {
+      String parameters = EventText.parameters(e);
+      if (!parameters.isEmpty()) {
+        text += " [" + parameters + "]";
+      }
+      String[] row = {
           EventJson.formatTime(e.time()),
           prefix(e.session().sessionId(), 8),
           String.valueOf(e.session().identity().subject()),
           String.valueOf(e.session().target()),
           e.type(),
-          EventText.string(e, "decision"),
+          EventText.decision(e),
           EventText.ruleOf(e),
-          text});
+          text};
+      for (int i = 0; i < row.length; i++) {
+        row[i] = EventText.printable(row[i]); // agents' texts and names must not drive the terminal
+      }
+      rows.add(row);
     }
     int[] width = new int[HEADERS.length];
     for (String[] row : rows) {

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Query the PostgreSQL audit store.",
     subcommands = AuditCommand.Search.class)
 final class AuditCommand {
-  enum Decision { allow, deny, review }
+  /** Statement decisions, and approval decisions' outcomes. */
+  enum Decision { allow, deny, review, approved, denied, expired, withdrawn }
 
   enum Format { table, json }
 
@@ -56,10 +57,12 @@ final class AuditCommand {
     @Option(names = "--target", description = "Target name.")
     String target;
 
-    @Option(names = "--decision", description = "allow, deny or review (statement decisions).")
+    @Option(names = "--decision", description = "allow, deny or review (statement decisions); approved, denied,"
+        + " expired or withdrawn (approval.decided outcomes).")
     Decision decision;
 
-    @Option(names = "--type", description = "Event type, e.g. statement.decided, session.started.")
+    @Option(names = "--type", description = "Event type, e.g. statement.decided, session.started,"
+        + " approval.requested, approval.decided.")
     String type;
 
     @Option(names = "--session", description = "Session id, or its first characters (as the table shows them).")
@@ -71,7 +74,8 @@ final class AuditCommand {
     @Option(names = "--until", converter = TimeConverter.class, description = "Events before this time.")
     Instant until;
 
-    @Option(names = "--text", description = "Substring (case-insensitive) of the statement text or fingerprint.")
+    @Option(names = "--text", description = "Substring (case-insensitive) of the statement text or fingerprint"
+        + " (statement.decided and approval.requested).")
     String text;
 
     @Option(names = "--limit", defaultValue = "100", description = "At most this many events (default: ${DEFAULT-VALUE}).")

@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 /** {@code portcullis replay SESSION_ID}: a session as it happened, from the audit store or from Kafka. */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Print a session as it happened: start and end with identity, every statement with its decision"
-        + " and rule, row counts, errors, durations, with times and offsets from the session's start.",
+        + " and rule, approval requests (with Bind values) and their decisions, row counts, errors, durations, with"
+        + " times and offsets from the session's start.",
         "Exit 1 when the session is unknown."})
 final class ReplayCommand implements Callable<Integer> {
   enum Source { store, kafka }

@@ -33,6 +33,7 @@ public final class PolicyLoader {
   private static final Set<String> SUBJECTS = YamlMap.allowed("groups", "users");
   private static final Set<String> RULE = YamlMap.allowed("name", "action", "statements", "tables", "functions",
       "approvers", "approval");
+  private static final Set<String> APPROVAL = YamlMap.allowed("mode", "timeout", "grantTtl");
   private static final Set<String> MASKING = YamlMap.allowed("name", "columns", "names", "classifiers",
       "strategy");
   private static final Set<String> STRATEGIES = YamlMap.allowed("redact", "partial", "hash", "null");
@@ -202,7 +203,7 @@ public final class PolicyLoader {
       if (action != Policy.Action.REVIEW) {
         throw r.error("approval", "rule '" + name + "': approval terms belong to review rules only");
       }
-      terms = approvalTerms(r.map("approval", "approval", Set.of("mode", "timeout", "grantTtl")), name);
+      terms = approvalTerms(r.map("approval", "approval", APPROVAL), name);
     }
     return new Policy.Rule(name, action, kinds, tables, functions, approvers, terms);
   }

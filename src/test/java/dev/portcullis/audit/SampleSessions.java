@@ -1,6 +1,10 @@
 package dev.portcullis.audit;
 
-import dev.portcullis.events.EventType;
+import dev.portcullis.approval.ApprovalDecision;
+import dev.portcullis.approval.ApprovalEvents;
+import dev.portcullis.approval.ApprovalRequest;
+import dev.portcullis.approval.StatementDigest;
+import dev.portcullis.events.EventIds;
 import dev.portcullis.events.SessionEvent;
 import dev.portcullis.events.SessionEvents;
 import dev.portcullis.events.SessionInfo;
@@ -12,9 +16,7 @@ import dev.portcullis.policy.StatementKind;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -30,7 +32,8 @@ public final class SampleSessions {
 
   /**
    * A complete session: started; an allowed SELECT (3 rows); a denied DROP; a reviewed DELETE with its approval
-   * request and decision (on the approvals topics); a failed SELECT; ended.
+   * request and decision (on the approvals topics, as the gateway and the chat-bot publish them), then its
+   * completion; a failed SELECT; ended.
    */
   public static List<SessionEvent> complete(SessionInfo s) {
     List<SessionEvent> events = new ArrayList<>();
@@ -67,14 +70,16 @@ public final class SampleSessions {
         "drop table orders", Set.of(StatementKind.DDL), List.of("public.orders"), List.of(),
         new Decision.Deny("agents-read", "no-ddl", "ddl on public.orders is denied"), null), "simple"));
     String third = SessionEvents.statementId(s, 3);
-    events.add(SessionEvents.decided(s, third, new JudgedStatement("DELETE FROM orders WHERE id = 7",
+    events.add(SessionEvents.decided(s, third, new JudgedStatement("DELETE FROM orders WHERE id = $1",
         "delete from orders where id = ?", Set.of(StatementKind.DELETE), List.of("public.orders"), List.of(),
         new Decision.Review("agents-read", "writes-need-review", "delete needs approval", List.of("db-owners")),
         null), "extended"));
-    events.add(approval(s, EventType.APPROVAL_REQUESTED, Map.of("statementId", third,
-        "text", "DELETE FROM orders WHERE id = 7", "approverGroups", List.of("db-owners"))));
-    events.add(approval(s, EventType.APPROVAL_DECIDED, Map.of("statementId", third, "decision", "approve",
-        "approver", "alice")));
+    ApprovalRequest asked = approvalRequest(s, third, "DELETE FROM orders WHERE id = $1", List.of("7"));
+    events.add(ApprovalEvents.requested(asked));
+    events.add(ApprovalEvents.decided(s, new ApprovalDecision(asked.approvalId(), asked.digest(),
+        ApprovalDecision.Outcome.APPROVED, new ApprovalDecision.Approver("alice", List.of("db-owners"), "chat"),
+        "ticket OPS-12", Instant.now())));
+    events.add(SessionEvents.completed(s, third, "DELETE 1", 3, null));
     String fourth = SessionEvents.statementId(s, 4);
     events.add(SessionEvents.decided(s, fourth, new JudgedStatement("SELECT * FROM missing_table",
         "select * from missing_table", Set.of(StatementKind.SELECT), List.of("public.missing_table"), List.of(),
@@ -84,7 +89,13 @@ public final class SampleSessions {
     return events;
   }
 
-  private static SessionEvent approval(SessionInfo s, String type, Map<String, Object> details) {
-    return SessionEvent.of(type, s, new LinkedHashMap<>(details));
+  /** A hold-mode request of the {@code writes-need-review} rule, as the gateway files it. */
+  public static ApprovalRequest approvalRequest(SessionInfo s, String statementId, String text,
+      List<String> parameters) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    return new ApprovalRequest(EventIds.next(), s, statementId, text, "delete from orders where id = ?", parameters,
+        StatementDigest.of(text, parameters), List.of("delete"), List.of("public.orders"), "agents-read",
+        "writes-need-review", "delete needs approval", List.of("db-owners"), now, now.plusSeconds(300),
+        ApprovalRequest.Mode.HOLD, 900);
   }
 }

@@ -169,10 +169,43 @@ class AuditCliTest {
         "statement 1", "ALLOW by read-public/agents-read", "    SELECT name FROM customers WHERE id = 42",
         "+0.002s  completed 1", "SELECT 3 · 3 rows · 7 ms",
         "statement 2", "DENY by no-ddl/agents-read: ddl on public.orders is denied", "    DROP TABLE orders",
-        "statement 3", "REVIEW by writes-need-review/agents-read",
-        "approval.requested 3", "approverGroups=[db-owners]", "approval.decided 3", "decision=approve",
+        "statement 3", "REVIEW by writes-need-review/agents-read", "    DELETE FROM orders WHERE id = $1\n",
+        "approval.requested 3", "approval requested " + approvalId(ciEvents)
+            + " by rule writes-need-review/agents-read for db-owners (hold, expires ", ")\n    with $1 = '7'\n",
+        "approval.decided 3", "approval approved by alice via chat: ticket OPS-12\n",
+        "completed 3", "DELETE 1 · 1 rows · 3 ms",
         "completed 4", "ERROR 42P01 relation \"missing_table\" does not exist · 2 ms",
         "session.ended", "client terminated · 1234 ms · 4 statements");
+    assertEquals(out.indexOf("    DELETE FROM orders WHERE id = $1"),
+        out.lastIndexOf("    DELETE FROM orders WHERE id = $1"), "the request's text is the statement's: shown once");
+  }
+
+  private static String approvalId(List<SessionEvent> events) {
+    return events.stream().filter(e -> e.type().equals("approval.requested")).findFirst().orElseThrow()
+        .details().get("approvalId").toString();
+  }
+
+  @Test
+  void approvalsAreSearchedByOutcomeTypeAndText() {
+    List<SessionEvent> approved = search("--decision", "approved", "--format", "json").events();
+    assertEquals(List.of("approval.decided", "approval.decided"), approved.stream().map(SessionEvent::type).toList());
+    assertEquals(List.of(ci.sessionId(), ops.sessionId()),
+        approved.stream().map(e -> e.session().sessionId()).toList(), "in the requesting sessions' timelines");
+    assertEquals(0, search("--decision", "denied", "--format", "json").events().size());
+    assertEquals(List.of("statement.decided", "approval.requested"), search("--text", "where id = $1", "--subject",
+        "ci-bot", "--format", "json").events().stream().map(SessionEvent::type).toList());
+
+    Run table = search("--type", "approval.requested", "--subject", "ci-bot");
+    assertEquals(0, table.exit(), table.out());
+    String[] lines = table.out().split("\n");
+    assertEquals(2, lines.length, table.out());
+    assertTrue(lines[1].contains("approval.requested") && lines[1].contains("writes-need-review/agents-read")
+        && lines[1].contains("DELETE FROM orders WHERE id = $1 [$1 = '7']"), lines[1]);
+    table = search("--decision", "approved", "--subject", "ops-bot");
+    lines = table.out().split("\n");
+    assertEquals(2, lines.length, table.out());
+    assertTrue(lines[1].contains("approval.decided") && lines[1].contains("approved")
+        && lines[1].contains("approval approved by alice via chat: ticket OPS-12"), lines[1]);
   }
 
   @Test

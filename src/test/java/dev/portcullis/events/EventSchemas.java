@@ -13,7 +13,7 @@ import com.networknt.schema.ValidationMessage;
 import java.util.Set;
 
 /** Validates event JSON against the published schemas in src/main/resources/schemas (loaded from the classpath). */
-final class EventSchemas {
+public final class EventSchemas {
   private static final String BASE = "https://portcullis.dev/schemas/events/v1/";
   private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
       b -> b.schemaMappers(m -> m.mapPrefix(BASE, "classpath:schemas/")));
@@ -22,12 +22,12 @@ final class EventSchemas {
 
   private EventSchemas() {}
 
-  static Set<ValidationMessage> problems(String type, String json) {
+  public static Set<ValidationMessage> problems(String type, String json) {
     JsonSchema schema = FACTORY.getSchema(SchemaLocation.of(BASE + type + ".schema.json"), CONFIG);
     return schema.validate(json, InputFormat.JSON);
   }
 
-  static void assertValid(String json) {
+  public static void assertValid(String json) {
     String type = new io.vertx.core.json.JsonObject(json).getString("type");
     Set<ValidationMessage> problems = problems(type, json);
     assertTrue(problems.isEmpty(), () -> type + " does not match its schema: " + problems + "\n" + json);

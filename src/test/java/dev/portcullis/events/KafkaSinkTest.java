@@ -67,8 +67,15 @@ class KafkaSinkTest {
         .toList();
   }
 
+  /** A real approval request of the session, as the gateway publishes it (it must validate too). */
   private static SessionEvent approvalRequested(SessionEvent of) {
-    return SessionEvent.of(EventType.APPROVAL_REQUESTED, of.session(), Map.of("statementId", "x/1"));
+    java.time.Instant now = java.time.Instant.now();
+    String text = "DELETE FROM orders WHERE id = $1";
+    return dev.portcullis.approval.ApprovalEvents.requested(new dev.portcullis.approval.ApprovalRequest(
+        EventIds.next(), of.session(), of.session().sessionId() + "/1", text, text, List.of("7"),
+        dev.portcullis.approval.StatementDigest.of(text, List.of("7")), List.of("delete"), List.of("public.orders"),
+        "p", "writes", "delete needs approval", List.of("db-owners"), now, now.plusSeconds(300),
+        dev.portcullis.approval.ApprovalRequest.Mode.HOLD, 900));
   }
 
   @Test
@@ -102,8 +109,8 @@ class KafkaSinkTest {
       SessionEvent event = EventJson.decode(r.value());
       assertEquals(event.session().sessionId(), r.key(), "keyed by session id");
       assertEquals(routing.topicFor(event.type()), r.topic());
+      EventSchemas.assertValid(r.value());
       if (!event.type().startsWith("approval.")) {
-        EventSchemas.assertValid(r.value());
         sessionsTopic.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
       }
       assertFalse(r.value().toLowerCase(java.util.Locale.ROOT).contains("password"), r.value());

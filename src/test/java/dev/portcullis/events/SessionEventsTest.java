@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.approval.ApprovalDecision;
+import dev.portcullis.approval.ApprovalEvents;
+import dev.portcullis.approval.ApprovalRequest;
+import dev.portcullis.approval.StatementDigest;
 import dev.portcullis.identity.Identity;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.JudgedStatement;
@@ -13,6 +17,7 @@ import dev.portcullis.policy.StatementKind;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +52,31 @@ class SessionEventsTest {
         SessionEvents.completed(SESSION, stmt, null, null, 3, new StatementError("57014", "canceling statement")),
         SessionEvents.completed(SESSION, stmt, "SELECT 2", 2L, 4, null, List.of(
             new dev.portcullis.masking.MaskedColumn("public.customers.email", "emails", "partial", 2))),
-        SessionEvents.ended(SESSION, "client terminated", 12_345, 2));
+        SessionEvents.ended(SESSION, "client terminated", 12_345, 2),
+        ApprovalEvents.requested(request(ApprovalRequest.Mode.HOLD, Arrays.asList("7", null, "", "\\x00ff"))),
+        ApprovalEvents.requested(request(ApprovalRequest.Mode.RETRY, List.of())),
+        ApprovalEvents.decided(SESSION, decision(ApprovalDecision.Outcome.APPROVED,
+            new ApprovalDecision.Approver("alice", List.of("db-owners"), "chat"), "looks fine")),
+        ApprovalEvents.decided(SESSION, decision(ApprovalDecision.Outcome.DENIED,
+            new ApprovalDecision.Approver("bob", List.of(), "api"), null)),
+        ApprovalEvents.decided(SESSION, decision(ApprovalDecision.Outcome.EXPIRED, null, "no decision within 5m")),
+        ApprovalEvents.decided(SESSION, decision(ApprovalDecision.Outcome.WITHDRAWN, null, "session ended")));
+  }
+
+  static final String TEXT = "UPDATE orders SET note = $3 WHERE id = $1 AND x = $2 AND b = $4";
+  static final List<String> PARAMETERS = Arrays.asList("7", null, "", "\\x00ff");
+
+  static ApprovalRequest request(ApprovalRequest.Mode mode, List<String> parameters) {
+    Instant at = Instant.parse("2026-12-05T10:00:00.123456Z");
+    return new ApprovalRequest("a-1", SESSION, "s-42/3", TEXT, "UPDATE orders SET note = $3 WHERE id = $1",
+        parameters, StatementDigest.of(TEXT, parameters), List.of("update"), List.of("public.orders"), "p", "writes",
+        "update on public.orders needs approval by db-owners", List.of("db-owners"), at, at.plusSeconds(300), mode,
+        mode == ApprovalRequest.Mode.RETRY ? 600 : 900);
+  }
+
+  static ApprovalDecision decision(ApprovalDecision.Outcome outcome, ApprovalDecision.Approver by, String reason) {
+    return new ApprovalDecision("a-1", StatementDigest.of(TEXT, PARAMETERS), outcome, by, reason,
+        Instant.parse("2026-12-05T10:01:00.5Z"));
   }
 
   @Test
@@ -67,7 +96,11 @@ class SessionEventsTest {
         EventType.SESSION_ENDED, List.of("reason", "durationMs", "statements"),
         EventType.STATEMENT_DECIDED, List.of("statementId", "text", "fingerprint", "kinds", "tables", "functions",
             "decision", "policy", "rule", "reason", "queryProtocol"),
-        EventType.STATEMENT_COMPLETED, List.of("statementId", "commandTag", "rows", "durationMs", "error"));
+        EventType.STATEMENT_COMPLETED, List.of("statementId", "commandTag", "rows", "durationMs", "error"),
+        EventType.APPROVAL_REQUESTED, List.of("approvalId", "statementId", "text", "fingerprint", "parameters",
+            "digest", "kinds", "tables", "policy", "rule", "reason", "approverGroups", "expiresAt", "mode",
+            "grantTtlSeconds"),
+        EventType.APPROVAL_DECIDED, List.of("approvalId", "digest", "outcome", "decidedBy", "reason"));
     for (SessionEvent event : everyFactory()) {
       List<String> expected = new ArrayList<>(ENVELOPE);
       expected.addAll(details.get(event.type()));
@@ -145,6 +178,57 @@ class SessionEventsTest {
     noRule.remove("rule");
     assertFalse(EventSchemas.problems("statement.decided", noRule.encode()).isEmpty());
     assertFalse(EventSchemas.problems("session.ended", good.encode()).isEmpty());
+  }
+
+  @Test
+  void approvalSchemasRejectWhatTheContractForbids() {
+    JsonObject asked = new JsonObject(EventJson.encode(ApprovalEvents.requested(
+        request(ApprovalRequest.Mode.HOLD, PARAMETERS))));
+    assertTrue(EventSchemas.problems("approval.requested", asked.encode()).isEmpty(), asked.encode());
+    assertEquals(Arrays.asList("7", null, "", "\\x00ff"), asked.getJsonArray("parameters").getList());
+    for (String field : List.of("digest", "approvalId", "text", "parameters", "approverGroups", "expiresAt", "mode")) {
+      JsonObject without = asked.copy();
+      without.remove(field);
+      assertFalse(EventSchemas.problems("approval.requested", without.encode()).isEmpty(), "without " + field);
+    }
+    assertRefused("approval.requested", asked, "digest", "sha256:abc");
+    assertRefused("approval.requested", asked, "digest", "md5:" + "0".repeat(64));
+    assertRefused("approval.requested", asked, "digest", asked.getString("digest").toUpperCase(java.util.Locale.ROOT)
+        .replace("SHA256", "sha256"));
+    assertRefused("approval.requested", asked, "mode", "wait");
+    assertRefused("approval.requested", asked, "expiresAt", "2026-12-05T10:05:00Z");
+    assertRefused("approval.requested", asked, "parameters", new io.vertx.core.json.JsonArray().add(7));
+    assertRefused("approval.requested", asked, "grantTtlSeconds", -1);
+    assertRefused("approval.requested", asked, "token", "x");
+    assertRefused("approval.requested", asked, "type", "approval.decided");
+
+    JsonObject approved = new JsonObject(EventJson.encode(ApprovalEvents.decided(SESSION, decision(
+        ApprovalDecision.Outcome.APPROVED, new ApprovalDecision.Approver("alice", List.of("db-owners"), "chat"),
+        "fine"))));
+    assertTrue(EventSchemas.problems("approval.decided", approved.encode()).isEmpty(), approved.encode());
+    assertRefused("approval.decided", approved, "outcome", "approve");
+    assertRefused("approval.decided", approved, "outcome", "APPROVED");
+    assertRefused("approval.decided", approved, "decidedBy", null); // a person's outcome names the person
+    assertRefused("approval.decided", approved, "decidedBy", new JsonObject().put("subject", "alice"));
+    assertRefused("approval.decided", approved, "decidedBy", approved.getJsonObject("decidedBy").copy()
+        .put("token", "x"));
+    assertRefused("approval.decided", approved, "digest", "sha256:");
+    for (String field : List.of("digest", "approvalId", "outcome", "decidedBy", "reason")) {
+      JsonObject without = approved.copy();
+      without.remove(field);
+      assertFalse(EventSchemas.problems("approval.decided", without.encode()).isEmpty(), "without " + field);
+    }
+    JsonObject expired = new JsonObject(EventJson.encode(ApprovalEvents.decided(SESSION,
+        decision(ApprovalDecision.Outcome.EXPIRED, null, null))));
+    assertTrue(EventSchemas.problems("approval.decided", expired.encode()).isEmpty(), expired.encode());
+    assertRefused("approval.decided", expired, "decidedBy", approved.getJsonObject("decidedBy"));
+    assertFalse(EventSchemas.problems("approval.decided", asked.encode()).isEmpty());
+    assertFalse(EventSchemas.problems("approval.requested", approved.encode()).isEmpty());
+  }
+
+  private static void assertRefused(String type, JsonObject good, String field, Object value) {
+    String bad = good.copy().put(field, value).encode();
+    assertFalse(EventSchemas.problems(type, bad).isEmpty(), type + " accepted " + field + " = " + value);
   }
 
   @Test

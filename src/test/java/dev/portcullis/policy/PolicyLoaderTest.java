@@ -62,6 +62,58 @@ class PolicyLoaderTest {
     assertRefused(GOOD.replace("action: allow", "action: deny\n        approvers: { groups: [x] }"), "approvers belong to review rules only");
   }
 
+  private static final String REVIEW = GOOD + """
+            - name: writes
+              action: review
+              statements: [delete]
+              approvers: { groups: [db-owners] }
+      """;
+
+  private Policy.Rule reviewRule(String approval) throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), REVIEW + (approval == null ? "" : "        approval: " + approval + "\n"));
+    return PolicyLoader.loadDirectory(dir).get(0).rules().get(1);
+  }
+
+  @Test
+  void approvalTermsAreReadWithDefaults() throws IOException {
+    Policy.ApprovalTerms defaults = reviewRule(null).approval();
+    assertEquals(Policy.ApprovalTerms.DEFAULT, defaults);
+    assertFalse(defaults.retry());
+    assertEquals(java.time.Duration.ofMinutes(5), defaults.timeout(), "issue 5: the default timeout is 5 minutes");
+
+    Policy.ApprovalTerms retry = reviewRule("{ mode: retry, timeout: 2s, grantTtl: 10m }").approval();
+    assertEquals(new Policy.ApprovalTerms(true, java.time.Duration.ofSeconds(2), java.time.Duration.ofMinutes(10)),
+        retry);
+    Policy.ApprovalTerms hold = reviewRule("{ mode: hold, timeout: 24h }").approval();
+    assertEquals(new Policy.ApprovalTerms(false, java.time.Duration.ofHours(24), defaults.grantTtl()), hold,
+        "24h is the longest wait");
+    assertEquals(java.time.Duration.ofMillis(1500), reviewRule("{ timeout: 1500ms }").approval().timeout());
+    assertEquals(Policy.ApprovalTerms.DEFAULT, reviewRule("{}").approval());
+    assertEquals(List.of("db-owners"), reviewRule("{ mode: retry }").approverGroups());
+  }
+
+  @Test
+  void approvalTermErrorsNameFileLineAndRule() throws IOException {
+    assertRefused(GOOD.replace("tables: [\"public.*\"]", "tables: [\"public.*\"]\n        approval: { timeout: 1m }"),
+        "a.yaml:10:9: rule 'read': approval terms belong to review rules only");
+    Files.writeString(dir.resolve("a.yaml"), REVIEW + "        approval: { grantTtl: 10m }\n");
+    String message = assertThrows(YamlException.class, () -> PolicyLoader.loadDirectory(dir)).getMessage();
+    assertTrue(message.contains("a.yaml:14:21: rule 'writes': grantTtl applies to mode: retry only"), message);
+    assertRefused(REVIEW + "        approval: { mode: hold, grantTtl: 10m }\n", "grantTtl applies to mode: retry only");
+    assertRefused(REVIEW + "        approval: { timeout: 0s }\n",
+        "rule 'writes': approval timeout must be more than 0 and at most 24h");
+    assertRefused(REVIEW + "        approval: { timeout: 25h }\n", "approval timeout must be more than 0 and at most 24h");
+    assertRefused(REVIEW + "        approval: { timeout: 86401s }\n", "approval timeout must be more than 0 and at most 24h");
+    assertRefused(REVIEW + "        approval: { mode: retry, grantTtl: 0m }\n",
+        "grantTtl must be more than 0 and at most 24h");
+    assertRefused(REVIEW + "        approval: { mode: retry, grantTtl: 2d }\n", "'grantTtl' in approval must be a duration");
+    assertRefused(REVIEW + "        approval: { timeout: 5 }\n", "'timeout' in approval must be a duration such as 500ms");
+    assertRefused(REVIEW + "        approval: { mode: wait }\n", "'mode' in approval must be one of: hold, retry; got 'wait'");
+    assertRefused(REVIEW + "        approval: { timout: 5m }\n",
+        "unknown key 'timout' in approval (expected one of: mode, timeout, grantTtl)");
+    assertRefused(REVIEW + "        approval: retry\n", "a.yaml:14:19: approval must be a mapping");
+  }
+
   @Test
   void duplicatePolicyNamesAcrossFiles() throws IOException {
     Files.writeString(dir.resolve("a.yaml"), GOOD);
