@@ -51,6 +51,14 @@ final class ApprovalBook {
   /** subject + "\n" + digest → an approval usable once. */
   private final Map<String, Grant> grants = new HashMap<>();
   private final Map<String, Instant> decided = new LinkedHashMap<>();
+  /**
+   * Decisions read before their request, in the order read. The two topics are read as separate partitions, with
+   * no order between them: a restarted instance can read a withdrawal before the request it withdraws, and must
+   * not list that request as pending when it comes.
+   */
+  private final Map<String, List<Early>> early = new HashMap<>();
+
+  private record Early(ApprovalDecision decision, Instant readAt) {}
 
   ApprovalBook(Clock clock) {
     this.clock = clock;
@@ -70,9 +78,15 @@ final class ApprovalBook {
 
   /** A request read from the feed (any instance's, this one's included). */
   void requested(ApprovalRequest r) {
-    if (!decided.containsKey(r.approvalId()) && r.expiresAt().isAfter(clock.instant())) {
-      pending.putIfAbsent(r.approvalId(), r);
+    if (decided.containsKey(r.approvalId()) || !r.expiresAt().isAfter(clock.instant())) {
+      return;
     }
+    List<Early> before = early.remove(r.approvalId());
+    if (before != null && before.stream().anyMatch(e -> valid(r, e.decision()))) {
+      decided.put(r.approvalId(), clock.instant()); // decided before this instance read the request
+      return;
+    }
+    pending.putIfAbsent(r.approvalId(), r);
   }
 
   /** The pending request with this id, or {@code null}. */
@@ -105,10 +119,10 @@ final class ApprovalBook {
     }
     ApprovalRequest r = pending.get(d.approvalId());
     if (r == null) {
+      early.computeIfAbsent(d.approvalId(), id -> new ArrayList<>()).add(new Early(d, clock.instant()));
       return Effect.UNKNOWN;
     }
-    if (!r.digest().equals(d.digest()) || (d.outcome().byPerson()
-        && ApproverCheck.refusal(r, d.decidedBy().subject(), d.decidedBy().groups()) != null)) {
+    if (!valid(r, d)) {
       return Effect.INVALID;
     }
     pending.remove(d.approvalId());
@@ -173,6 +187,7 @@ final class ApprovalBook {
     retries.values().removeIf(r -> !r.expiresAt().isAfter(now));
     grants.values().removeIf(g -> !g.until().isAfter(now));
     decided.values().removeIf(at -> at.plus(DECIDED_MEMORY).isBefore(now));
+    early.values().removeIf(list -> list.get(list.size() - 1).readAt().plus(DECIDED_MEMORY).isBefore(now));
     return out;
   }
 
@@ -181,6 +196,12 @@ final class ApprovalBook {
     List<ApprovalRequest> out = new ArrayList<>();
     held.values().forEach(h -> out.add(h.request()));
     return out;
+  }
+
+  /** Whether {@code d} decides exactly {@code r} (same digest), by someone who may decide it. */
+  private static boolean valid(ApprovalRequest r, ApprovalDecision d) {
+    return r.digest().equals(d.digest()) && (!d.outcome().byPerson()
+        || ApproverCheck.refusal(r, d.decidedBy().subject(), d.decidedBy().groups()) == null);
   }
 
   private static String grantKey(String subject, String digest) {

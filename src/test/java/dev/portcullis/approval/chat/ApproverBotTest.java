@@ -15,6 +15,7 @@ import dev.portcullis.events.SessionEvent;
 import dev.portcullis.events.SessionInfo;
 import dev.portcullis.events.TopicRouting;
 import dev.portcullis.identity.Identity;
+import dev.portcullis.testing.ChatStandIn;
 import dev.portcullis.testing.LocalKafka;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
