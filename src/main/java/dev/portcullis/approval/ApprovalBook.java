@@ -199,9 +199,14 @@ final class ApprovalBook {
   }
 
   /** Whether {@code d} decides exactly {@code r} (same digest), by someone who may decide it. */
+  /**
+   * The decision is for exactly this request, and a person's decision was made by someone who may decide it, before
+   * the request expired (a decision made in time but read a moment after still counts).
+   */
   private static boolean valid(ApprovalRequest r, ApprovalDecision d) {
     return r.digest().equals(d.digest()) && (!d.outcome().byPerson()
-        || ApproverCheck.refusal(r, d.decidedBy().subject(), d.decidedBy().groups()) == null);
+        || (d.decidedAt().isBefore(r.expiresAt())
+            && ApproverCheck.refusal(r, d.decidedBy().subject(), d.decidedBy().groups()) == null));
   }
 
   private static String grantKey(String subject, String digest) {

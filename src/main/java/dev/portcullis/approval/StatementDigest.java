@@ -14,7 +14,13 @@ import java.util.List;
 public final class StatementDigest {
   private StatementDigest() {}
 
+  /** All parameters in text format (or none: a simple Query). */
   public static String of(String text, List<String> parameters) {
+    return of(text, parameters, java.util.Collections.nCopies(parameters.size(), false));
+  }
+
+  /** @param binary per parameter: sent in binary format (shown as {@code \x} hex) */
+  public static String of(String text, List<String> parameters, List<Boolean> binary) {
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");
@@ -22,11 +28,12 @@ public final class StatementDigest {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
     part(sha, text);
-    for (String p : parameters) {
+    for (int i = 0; i < parameters.size(); i++) {
+      String p = parameters.get(i);
       if (p == null) {
         sha.update(new byte[] {'N'});
       } else {
-        sha.update(new byte[] {'V'});
+        sha.update(new byte[] {binary.get(i) ? (byte) 'B' : (byte) 'V'});
         part(sha, p);
       }
     }

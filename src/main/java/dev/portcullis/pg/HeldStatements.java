@@ -8,7 +8,6 @@ import dev.portcullis.policy.Judgement;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,7 +20,7 @@ final class HeldStatements {
   record Reviewed(Judgement judgement, Decision.Review review, String sql, String statementId) {}
 
   /** A portal bound from such a statement, with the values an approval must cover. */
-  record Portal(Reviewed statement, List<String> parameters) {}
+  record Portal(Reviewed statement, BindParameters.Values parameters) {}
 
   /** How the session goes on once the wait ends. */
   interface Outcome {
@@ -54,7 +53,7 @@ final class HeldStatements {
     if (r == null) {
       portals.remove(portal);
     } else {
-      portals.put(portal, new Portal(r, BindParameters.read(bind)));
+      portals.put(portal, new Portal(r, BindParameters.values(bind)));
     }
   }
 

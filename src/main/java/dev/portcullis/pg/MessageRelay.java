@@ -48,6 +48,8 @@ import java.util.List;
 final class MessageRelay {
   static final int MAX_HELD_BYTES = 1 << 20;
   private static final int MAX_BATCH_BYTES = 256 * 1024;
+  private static final dev.portcullis.pg.codec.BindParameters.Values NO_PARAMETERS =
+      new dev.portcullis.pg.codec.BindParameters.Values(List.of(), List.of());
 
   /** How the relay ends its session: {@code failure} (nullable) becomes the client's FATAL ErrorResponse. */
   interface Ending {
@@ -207,7 +209,7 @@ final class MessageRelay {
           tracker.messageRefused();
           append(RefusalStatement.query(refusal));
         };
-        hold(approvals.ask(j, review, sql, List.of(), ids.get(0)), review,
+        hold(approvals.ask(j, review, sql, NO_PARAMETERS, ids.get(0)), review,
             () -> runQuery(frame, judged, ids, copyOut), refuse);
         return; // nothing after the held Query moves until it is answered
       }

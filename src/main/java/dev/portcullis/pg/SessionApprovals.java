@@ -45,8 +45,9 @@ final class SessionApprovals {
    * Files the request for {@code text} with {@code parameters} (Bind values, empty for a simple Query) and
    * completes with the answer: hold mode when decided, retry mode at once.
    */
-  Future<ApprovalAnswer> ask(Judgement j, Decision.Review review, String text, List<String> parameters,
-      String statementId) {
+  Future<ApprovalAnswer> ask(Judgement j, Decision.Review review, String text,
+      dev.portcullis.pg.codec.BindParameters.Values bound, String statementId) {
+    List<String> parameters = bound.shown();
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     Duration timeout = review.terms().timeout();
     // With audit: { literals: redact } the policy engine gave the fingerprint as each statement's text: approvers
@@ -61,7 +62,7 @@ final class SessionApprovals {
       }
     }
     ApprovalRequest r = new ApprovalRequest(EventIds.next(), info, statementId, redacted ? fingerprint(j) : text,
-        fingerprint(j), shownParameters, StatementDigest.of(text, parameters), kinds(j), tables(j), review.policy(), review.rule(), review.reason(),
+        fingerprint(j), shownParameters, StatementDigest.of(text, parameters, bound.binary()), kinds(j), tables(j), review.policy(), review.rule(), review.reason(),
         review.approverGroups(), now, now.plus(timeout),
         review.terms().retry() ? ApprovalRequest.Mode.RETRY : ApprovalRequest.Mode.HOLD,
         review.terms().grantTtl().toSeconds());

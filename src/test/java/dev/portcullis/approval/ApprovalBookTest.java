@@ -28,6 +28,20 @@ class ApprovalBookTest {
   private final List<ApprovalDecision> answers = new ArrayList<>();
 
   @Test
+  void aPersonsDecisionMadeAfterExpiryChangesNothingButOneMadeInTimeCounts() {
+    ApprovalRequest r = held("late-1");
+    book.hold(r, answers::add);
+    clock.advance(Duration.ofSeconds(301));
+    ApprovalDecision late = new ApprovalDecision(r.approvalId(), r.digest(), Outcome.APPROVED, alice(), null,
+        r.expiresAt().plusSeconds(1));
+    assertEquals(Effect.INVALID, book.decided(late));
+    assertEquals(List.of(), answers);
+    ApprovalDecision inTime = new ApprovalDecision(r.approvalId(), r.digest(), Outcome.APPROVED, alice(), null,
+        r.expiresAt().minusMillis(1));
+    assertEquals(Effect.ANSWERED, book.decided(inTime), "decided in time, read just after: the sweep had not run");
+  }
+
+  @Test
   void aHeldStatementIsAnsweredByTheFirstDecisionOnly() {
     ApprovalRequest r = held("a-1");
     book.hold(r, answers::add);

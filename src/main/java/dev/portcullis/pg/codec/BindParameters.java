@@ -22,8 +22,19 @@ import java.util.List;
 public final class BindParameters {
   private BindParameters() {}
 
+  /**
+   * The values as shown, and which were sent in binary: a text value {@code \x41} and a binary byte 0x41 look
+   * alike but mean different things to a text column, so a digest of what runs must tell them apart.
+   */
+  public record Values(List<String> shown, List<Boolean> binary) {}
+
   /** The values in order; {@code null} for SQL NULL. */
   public static List<String> read(FrontendFrame frame) {
+    return values(frame).shown();
+  }
+
+  /** The values in order with their formats. */
+  public static Values values(FrontendFrame frame) {
     Buffer b = frame.bytes();
     CStrings.Reader reader = new CStrings.Reader(b, 5);
     reader.next("portal name");
@@ -42,12 +53,15 @@ public final class BindParameters {
       throw PgProtocolException.violation("Bind has " + formats + " parameter formats for " + count + " parameters");
     }
     List<String> values = new ArrayList<>(count);
+    List<Boolean> binaries = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       if (at + 4 > b.length()) {
         throw PgProtocolException.violation("Bind message too short for parameter " + (i + 1));
       }
       int len = b.getInt(at);
       at += 4;
+      boolean binary = formats == 1 ? format[0] == 1 : formats > 1 && format[i] == 1;
+      binaries.add(binary);
       if (len == -1) {
         values.add(null);
         continue;
@@ -55,12 +69,11 @@ public final class BindParameters {
       if (len < 0 || at + len > b.length()) {
         throw PgProtocolException.violation("Bind parameter " + (i + 1) + " has an invalid length " + len);
       }
-      boolean binary = formats == 1 ? format[0] == 1 : formats > 1 && format[i] == 1;
       byte[] bytes = b.getBytes(at, at + len);
       at += len;
       values.add(binary ? "\\x" + HexFormat.of().formatHex(bytes) : new String(bytes, StandardCharsets.UTF_8));
     }
-    return Collections.unmodifiableList(values);
+    return new Values(Collections.unmodifiableList(values), List.copyOf(binaries));
   }
 
   private static int shortAt(Buffer b, int at, String what) {

@@ -1,6 +1,7 @@
 package dev.portcullis.pg.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,15 @@ class BindParametersTest {
     assertEquals(Arrays.asList("abc", "\\x616263", null),
         BindParameters.read(bind(formats(0, 1, 1), utf8("abc"), utf8("abc"), null)), "one code per value");
     assertEquals(List.of("abc", "def"), BindParameters.read(bind(formats(0), utf8("abc"), utf8("def"))));
+  }
+
+  @Test
+  void valuesSayWhichWereBinarySoThatATextBackslashXDoesNotPassForBytes() {
+    BindParameters.Values v = BindParameters.values(bind(formats(0, 1, 1), utf8("\\x41"), new byte[] {0x41}, null));
+    assertEquals(Arrays.asList("\\x41", "\\x41", null), v.shown(), "shown alike");
+    assertEquals(List.of(false, true, true), v.binary());
+    assertNotEquals(dev.portcullis.approval.StatementDigest.of("SELECT $1, $2", v.shown(), v.binary()),
+        dev.portcullis.approval.StatementDigest.of("SELECT $1, $2", v.shown()), "but digested apart");
   }
 
   @Test
