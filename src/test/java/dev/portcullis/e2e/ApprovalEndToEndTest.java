@@ -67,7 +67,7 @@ class ApprovalEndToEndTest {
       assertEquals(0, count("SELECT count(*) FROM scratch WHERE v = '" + value + "'"), "nothing runs while held");
       assertFalse(insert.isDone());
 
-      ApprovalDecision d = await(service().decide(r.approvalId(), OWNER, true, "looks fine"));
+      ApprovalDecision d = GatewayHarness.outcome(service().decide(r.approvalId(), OWNER, true, "looks fine"));
       assertEquals(ApprovalDecision.Outcome.APPROVED, d.outcome());
       assertEquals(1, insert.get(20, TimeUnit.SECONDS));
       assertEquals(1, count("SELECT count(*) FROM scratch WHERE v = '" + value + "'"));
@@ -76,7 +76,7 @@ class ApprovalEndToEndTest {
         rs.next();
         assertEquals(42, rs.getInt(1));
       }
-      assertThrows(ApprovalRefusedException.class, () -> await(service().decide(r.approvalId(), OWNER, true, null)),
+      assertThrows(ApprovalRefusedException.class, () -> GatewayHarness.outcome(service().decide(r.approvalId(), OWNER, true, null)),
           "a second decision changes nothing");
       Await.until(Duration.ofSeconds(10), () -> journal("approvals.decisions").contains(r.approvalId())
           && journal("approvals.requests").contains(r.approvalId()), () -> "approval events in the journal");
@@ -100,7 +100,7 @@ class ApprovalEndToEndTest {
       ApprovalRequest r = awaitRequest(x -> x.requester().equals("quiet-agent"));
       assertEquals(r.fingerprint(), r.text());
       assertEquals(List.of("?"), r.parameters());
-      await(service().decide(r.approvalId(), OWNER, true, null));
+      GatewayHarness.outcome(service().decide(r.approvalId(), OWNER, true, null));
       assertEquals(1, insert.get(20, TimeUnit.SECONDS));
       assertEquals(1, count("SELECT count(*) FROM scratch WHERE v = '" + value + "'"));
       Await.until(Duration.ofSeconds(10), () -> journal("approvals.requests").contains(r.approvalId()),
@@ -148,9 +148,9 @@ class ApprovalEndToEndTest {
       ApprovalRequest first = awaitRequest(x -> x.parameters().contains(tag + "-1"));
       assertTrue(service().pending().stream().noneMatch(x -> x.parameters().contains(tag + "-2")),
           "the second Execute waits behind the first");
-      await(service().decide(first.approvalId(), OWNER, true, null));
+      GatewayHarness.outcome(service().decide(first.approvalId(), OWNER, true, null));
       ApprovalRequest second = awaitRequest(x -> x.parameters().contains(tag + "-2"));
-      await(service().decide(second.approvalId(), OWNER, true, null));
+      GatewayHarness.outcome(service().decide(second.approvalId(), OWNER, true, null));
       assertEquals(2, batch.get(20, TimeUnit.SECONDS).length);
       assertEquals(List.of(tag + "-1", tag + "-2"), strings(
           "SELECT v FROM scratch WHERE v LIKE '" + tag + "%' ORDER BY id"));
@@ -165,7 +165,7 @@ class ApprovalEndToEndTest {
         "INSERT INTO scratch (v) VALUES ('" + value + "')"));
     ApprovalRequest r = awaitRequest(x -> x.text().contains(value));
     assertEquals(List.of(), r.parameters());
-    await(service().decide(r.approvalId(), OWNER, false, "not on a Friday"));
+    GatewayHarness.outcome(service().decide(r.approvalId(), OWNER, false, "not on a Friday"));
     ClientRun out = run.get(20, TimeUnit.SECONDS);
     assertEquals(1, out.exit(), out.output());
     assertTrue(out.output().contains("portcullis: approval " + r.approvalId() + " for rule 'scratch-writes-wait' of "
@@ -180,7 +180,7 @@ class ApprovalEndToEndTest {
     CompletableFuture<ClientRun> run = CompletableFuture.supplyAsync(() -> psql(token,
         "INSERT INTO scratch (v) VALUES ('" + value + "') RETURNING v"));
     ApprovalRequest r = awaitRequest(x -> x.text().contains(value));
-    await(service().decide(r.approvalId(), OWNER, true, null));
+    GatewayHarness.outcome(service().decide(r.approvalId(), OWNER, true, null));
     ClientRun out = run.get(20, TimeUnit.SECONDS);
     assertEquals(0, out.exit(), out.output());
     assertTrue(out.output().contains(value), out.output());
@@ -194,14 +194,14 @@ class ApprovalEndToEndTest {
           "INSERT INTO scratch (v) VALUES ('" + value + "')"));
       ApprovalRequest r = awaitRequest(x -> x.text().contains(value));
       ApprovalRefusedException self = assertThrows(ApprovalRefusedException.class,
-          () -> await(service().decide(r.approvalId(), identity("self-approver", "owners"), true, null)));
+          () -> GatewayHarness.outcome(service().decide(r.approvalId(), identity("self-approver", "owners"), true, null)));
       assertEquals(ApprovalRefusedException.Kind.FORBIDDEN, self.kind());
       assertTrue(self.getMessage().contains("cannot approve it"), self.getMessage());
       ApprovalRefusedException outsider = assertThrows(ApprovalRefusedException.class,
-          () -> await(service().decide(r.approvalId(), identity("dev-1", "developers"), true, null)));
+          () -> GatewayHarness.outcome(service().decide(r.approvalId(), identity("dev-1", "developers"), true, null)));
       assertEquals(ApprovalRefusedException.Kind.FORBIDDEN, outsider.kind());
       assertFalse(insert.isDone());
-      await(service().decide(r.approvalId(), OWNER, false, null));
+      GatewayHarness.outcome(service().decide(r.approvalId(), OWNER, false, null));
       ExecutionException e = assertThrows(ExecutionException.class, () -> insert.get(20, TimeUnit.SECONDS));
       assertTrue(e.getCause().getMessage().contains("was denied by owner-1"), e.getCause().getMessage());
     }
@@ -239,7 +239,7 @@ class ApprovalEndToEndTest {
       PSQLException again = assertThrows(PSQLException.class, () -> c.createStatement().executeUpdate(sql));
       assertTrue(again.getServerErrorMessage().getMessage().contains(r.approvalId()), "asked again: same request");
 
-      await(service().decide(r.approvalId(), OWNER, true, null));
+      GatewayHarness.outcome(service().decide(r.approvalId(), OWNER, true, null));
       Await.until(Duration.ofSeconds(10), () -> service().pending().stream()
           .noneMatch(x -> x.approvalId().equals(r.approvalId())), () -> "decision applied");
       PSQLException other = assertThrows(PSQLException.class,
@@ -264,14 +264,6 @@ class ApprovalEndToEndTest {
       return found[0] != null;
     }, () -> "a pending request; pending now: " + service().pending());
     return found[0];
-  }
-
-  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
-    }
   }
 
   private static Identity identity(String subject, String... groups) {

@@ -185,6 +185,15 @@ public final class GatewayHarness {
     }
   }
 
+  /** Like {@link #await}, but a failed future throws its own failure (so a test can assert on its type). */
+  static <T> T outcome(Future<T> future) throws Exception {
+    try {
+      return await(future);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
   static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }

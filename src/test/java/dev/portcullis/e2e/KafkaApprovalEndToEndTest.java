@@ -111,7 +111,7 @@ class KafkaApprovalEndToEndTest {
       Await.until(Duration.ofSeconds(20), () -> a.approvals().pending().stream()
           .noneMatch(x -> x.approvalId().equals(r.approvalId())), () -> "A saw its decision");
       ApprovalRefusedException again = assertThrows(ApprovalRefusedException.class,
-          () -> await(a.approvals().decide(r.approvalId(), OWNER, true, null)));
+          () -> GatewayHarness.outcome(a.approvals().decide(r.approvalId(), OWNER, true, null)));
       assertEquals(ApprovalRefusedException.Kind.ALREADY_DECIDED, again.kind());
     }
   }
@@ -210,14 +210,6 @@ class KafkaApprovalEndToEndTest {
       return found[0] != null;
     }, () -> "a pending request on the other gateway");
     return found[0];
-  }
-
-  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
-    }
   }
 
   private static void publishDecision(ApprovalRequest r, ApprovalDecision d) throws Exception {
