@@ -60,6 +60,9 @@ final class EventText {
         StringBuilder out = new StringBuilder();
         if (d.get("error") instanceof Map<?, ?> err) {
           out.append("ERROR ").append(err.get("sqlState")).append(' ').append(err.get("message"));
+        } else if (d.containsKey("exitStatus") || d.containsKey("exitSignal")) { // an SSH channel
+          out.append(d.get("exitSignal") != null ? "signal " + d.get("exitSignal")
+              : d.get("exitStatus") != null ? "exit " + d.get("exitStatus") : "closed without exit status");
         } else {
           out.append(d.get("commandTag") == null ? "done" : d.get("commandTag"));
         }

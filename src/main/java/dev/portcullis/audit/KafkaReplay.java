@@ -23,8 +23,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Replays a session straight from Kafka, without the audit store: reads the sessions topic and both approvals
- * topics <em>from the beginning</em> (no consumer group, nothing committed), keeps the records keyed by the
+ * Replays a session straight from Kafka, without the audit store: reads the sessions topic, both approvals topics
+ * and the recordings topic (SSH terminal frames) <em>from the beginning</em> (no consumer group, nothing committed), keeps the records keyed by the
  * session id, and orders them by event time (Kafka keeps one session's order within a topic; time merges the
  * topics). Cost grows with the topics' retained size. Records that are not events are skipped.
  */
@@ -56,7 +56,7 @@ public final class KafkaReplay implements ReplaySource {
   public long replay(String sessionId, boolean follow, Consumer<SessionEvent> out, BooleanSupplier stop) {
     TopicRouting routing = new TopicRouting(kafka.topicPrefix());
     List<String> topics = List.of(routing.topicFor("session.started"), routing.topicFor("approval.requested"),
-        routing.topicFor("approval.decided"));
+        routing.topicFor("approval.decided"), routing.topicFor("io.frame"));
     byte[] key = sessionId.getBytes(StandardCharsets.UTF_8);
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties())) {
       List<TopicPartition> partitions = new ArrayList<>();

@@ -25,9 +25,19 @@ public final class ReplayText {
   private final Map<String, String> statementTexts = new HashMap<>();
   /** approval id → statement number, from the approval.requested events seen. */
   private final Map<String, String> approvals = new HashMap<>();
+  private long framesNotShown;
 
-  /** The lines for one event, in session order; ends with a newline. */
+  /** How many {@code io.frame} events {@link #render} left out. */
+  public long framesNotShown() {
+    return framesNotShown;
+  }
+
+  /** The lines for one event, in session order; ends with a newline. Terminal frames render as nothing. */
   public String render(SessionEvent e) {
+    if (EventType.IO_FRAME.equals(e.type())) {
+      framesNotShown++; // a shell session has thousands: the asciicast format is the way to see them
+      return "";
+    }
     StringBuilder out = new StringBuilder();
     if (start == null) {
       start = e.time();

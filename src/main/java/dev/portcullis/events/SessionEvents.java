@@ -132,6 +132,98 @@ public final class SessionEvents {
     return SessionEvent.of(EventType.STATEMENT_COMPLETED, session, d);
   }
 
+  /**
+   * {@code statement.decided} of an SSH action (exec, shell, subsystem, forward). SSH has no literals to replace,
+   * so {@code fingerprint} is the text; there are no tables or functions; {@code queryProtocol} is {@code "ssh"}.
+   *
+   * @param text  the exec command line, or {@code "shell"}, {@code "subsystem sftp"}, {@code "forward host:port"}
+   * @param kinds {@code exec}, {@code shell}, {@code subsystem}, {@code port-forward}, {@code agent-forward},
+   *              {@code x11} (published sorted)
+   */
+  public static SessionEvent decidedSsh(
+      SessionInfo session, String statementId, String text, List<String> kinds, Decision decision) {
+    List<String> sorted = new ArrayList<>(kinds);
+    sorted.sort(null);
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("statementId", Objects.requireNonNull(statementId, "statementId"));
+    d.put("text", Objects.requireNonNull(text, "text"));
+    d.put("fingerprint", text);
+    d.put("kinds", List.copyOf(sorted));
+    d.put("tables", List.of());
+    d.put("functions", List.of());
+    d.put("decision", decisionName(decision));
+    d.put("policy", decision.policy());
+    d.put("rule", decision.rule());
+    d.put("reason", decision.reason());
+    d.put("queryProtocol", "ssh");
+    return SessionEvent.of(EventType.STATEMENT_DECIDED, session, d);
+  }
+
+  /**
+   * {@code statement.completed} of an SSH exec or shell channel: the SQL fields are null ({@code commandTag},
+   * {@code rows}, {@code error}) and {@code exitStatus}/{@code exitSignal} say how the remote command ended; both
+   * null when the channel closed without either (an abrupt disconnect).
+   *
+   * @param exitSignal the signal name without {@code SIG} as SSH sends it ({@code "KILL"}), or null
+   */
+  public static SessionEvent exited(
+      SessionInfo session, String statementId, long durationMs, Integer exitStatus, String exitSignal) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("statementId", Objects.requireNonNull(statementId, "statementId"));
+    d.put("commandTag", null);
+    d.put("rows", null);
+    d.put("durationMs", durationMs);
+    d.put("error", null);
+    d.put("exitStatus", exitStatus == null ? null : exitStatus.longValue()); // Long: what a decoded event holds
+    d.put("exitSignal", exitSignal);
+    return SessionEvent.of(EventType.STATEMENT_COMPLETED, session, d);
+  }
+
+  /** {@code io.frame} stream of the bytes a channel's target sent (stdout and stderr). */
+  public static final String OUTPUT = "o";
+  /** {@code io.frame} stream of the bytes the agent sent into a channel (typed or piped). */
+  public static final String INPUT = "i";
+  /** {@code io.frame} stream of a terminal size change. */
+  public static final String RESIZE = "r";
+
+  /**
+   * {@code io.frame} of output or input, to topic {@code recordings}.
+   *
+   * @param statementId the channel's statement ({@code "<sessionId>/<n>"})
+   * @param seq         the frame's number within the channel, from 0: replay orders and dedupes by it
+   * @param stream      {@link #OUTPUT} or {@link #INPUT}
+   * @param data        the bytes as UTF-8 text, whole characters only (invalid bytes as U+FFFD)
+   * @param offsetMs    when its first byte passed, in ms since the channel opened
+   */
+  public static SessionEvent frame(
+      SessionInfo session, String statementId, long seq, String stream, String data, long offsetMs) {
+    if (!OUTPUT.equals(stream) && !INPUT.equals(stream)) {
+      throw new IllegalArgumentException("io.frame stream must be \"o\" or \"i\", got " + stream);
+    }
+    Map<String, Object> d = frameStart(statementId, stream, Objects.requireNonNull(data, "data"), offsetMs);
+    d.put("seq", seq);
+    return SessionEvent.of(EventType.IO_FRAME, session, d);
+  }
+
+  /** {@code io.frame} of a terminal size change: stream {@code "r"}, data {@code "COLSxROWS"}, cols and rows. */
+  public static SessionEvent resize(
+      SessionInfo session, String statementId, long seq, int cols, int rows, long offsetMs) {
+    Map<String, Object> d = frameStart(statementId, RESIZE, cols + "x" + rows, offsetMs);
+    d.put("cols", (long) cols);
+    d.put("rows", (long) rows);
+    d.put("seq", seq);
+    return SessionEvent.of(EventType.IO_FRAME, session, d);
+  }
+
+  private static Map<String, Object> frameStart(String statementId, String stream, String data, long offsetMs) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("statementId", Objects.requireNonNull(statementId, "statementId"));
+    d.put("stream", stream);
+    d.put("data", data);
+    d.put("offsetMs", offsetMs);
+    return d;
+  }
+
   /** {@code statement.completed} with {@code rows} read from the command tag. */
   public static SessionEvent completed(
       SessionInfo session, String statementId, String commandTag, long durationMs, StatementError error) {

@@ -1,0 +1,196 @@
+package dev.portcullis.ssh.recording;
+
+import dev.portcullis.events.EventPublisher;
+import dev.portcullis.events.SessionEvent;
+import dev.portcullis.events.SessionEvents;
+import dev.portcullis.events.SessionInfo;
+import dev.portcullis.ssh.ChannelRecorder;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Records one SSH channel as {@code io.frame} events and ends it with {@code statement.completed} (exit status and
+ * signal). Plain and clock-driven, so it is tested without Vert.x; {@link FrameFlushTimer} adds the timer.
+ *
+ * <p>Small writes are coalesced: a frame is published when it holds {@link Limits#maxFrameBytes} bytes, when
+ * another stream writes (so output, input and resizes stay in the order they happened), when {@link #flushIfDue}
+ * finds it older than {@link Limits#maxDelayMs}, and on close. A large write is cut into frames as it is read, so
+ * memory stays at one frame per channel whatever the output size. Bytes become UTF-8 text per stream, never split
+ * inside a character; invalid bytes become U+FFFD. Input is recorded exactly as typed, passwords and other secrets
+ * included: an agent's keystrokes are evidence, not something the gateway can tell apart.
+ *
+ * <p>Thread-safe: MINA calls output and input from its own threads and the timer from an event loop, so every
+ * method takes the recorder's lock, and frames are published under it in {@code seq} order. The publisher must
+ * keep the order of calls made from different threads (for the gateway: {@code BusEventPublisher.unbatched},
+ * not the per-event-loop batching one); replay also orders a channel's frames by {@code seq}.
+ */
+public final class FrameRecorder implements ChannelRecorder {
+  /**
+   * @param maxFrameBytes bytes of input that make a frame full (its text may be shorter: U+FFFD, multi-byte)
+   * @param maxDelayMs    how long a frame may wait for more bytes, for {@link #flushIfDue}
+   */
+  public record Limits(int maxFrameBytes, long maxDelayMs) {
+    public static final Limits DEFAULT = new Limits(16 * 1024, 50);
+
+    public Limits {
+      if (maxFrameBytes < 1 || maxDelayMs < 0) {
+        throw new IllegalArgumentException("maxFrameBytes must be positive and maxDelayMs not negative");
+      }
+    }
+  }
+
+  private final EventPublisher publisher;
+  private final SessionInfo session;
+  private final String statementId;
+  private final LongSupplier nanoTime;
+  private final Limits limits;
+  private final long openedNanos;
+  private final Utf8Text outputText = new Utf8Text();
+  private final Utf8Text inputText = new Utf8Text();
+
+  /** The frame being filled: its stream ({@code null} when none), text, byte count and start. */
+  private String pendingStream;
+  private final StringBuilder pending = new StringBuilder();
+  private int pendingBytes;
+  private long pendingSinceMs;
+  private long seq;
+  private boolean closed;
+
+  /**
+   * @param statementId the channel's statement, as in its {@code statement.decided}
+   * @param nanoTime    a monotonic clock ({@code System::nanoTime}); the channel opens now
+   */
+  public FrameRecorder(EventPublisher publisher, SessionInfo session, String statementId, LongSupplier nanoTime,
+      Limits limits) {
+    this.publisher = publisher;
+    this.session = session;
+    this.statementId = statementId;
+    this.nanoTime = nanoTime;
+    this.limits = limits;
+    this.openedNanos = nanoTime.getAsLong();
+  }
+
+  /** A recorder with {@link Limits#DEFAULT} on {@link System#nanoTime}. */
+  public static FrameRecorder open(EventPublisher publisher, SessionInfo session, String statementId) {
+    return new FrameRecorder(publisher, session, statementId, System::nanoTime, Limits.DEFAULT);
+  }
+
+  public String statementId() {
+    return statementId;
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  @Override
+  public synchronized void output(byte[] b, int off, int len) {
+    write(SessionEvents.OUTPUT, outputText, b, off, len);
+  }
+
+  @Override
+  public synchronized void input(byte[] b, int off, int len) {
+    write(SessionEvents.INPUT, inputText, b, off, len);
+  }
+
+  private void write(String stream, Utf8Text text, byte[] b, int off, int len) {
+    if (closed || len <= 0 || b == null || off < 0 || off > b.length - len) {
+      return; // after close, late bytes have no channel to belong to; bad bounds are the caller's bug, not ours
+    }
+    if (pendingStream != null && !pendingStream.equals(stream)) {
+      publishPending();
+    }
+    long now = offsetMs();
+    while (len > 0) {
+      if (pendingStream == null) {
+        pendingStream = stream;
+        pendingSinceMs = now;
+      }
+      int take = Math.min(len, limits.maxFrameBytes() - pendingBytes);
+      text.decode(b, off, take, pending);
+      pendingBytes += take;
+      off += take;
+      len -= take;
+      if (pendingBytes >= limits.maxFrameBytes()) {
+        publishPending();
+      }
+    }
+  }
+
+  @Override
+  public synchronized void resized(int cols, int rows) {
+    if (closed) {
+      return;
+    }
+    publishPending();
+    publisher.publish(SessionEvents.resize(session, statementId, seq++, Math.max(0, cols), Math.max(0, rows),
+        offsetMs()));
+  }
+
+  /** Publishes the pending frame if it has waited {@link Limits#maxDelayMs} or more; for the caller's timer. */
+  public synchronized void flushIfDue() {
+    if (pendingStream != null && offsetMs() - pendingSinceMs >= limits.maxDelayMs()) {
+      publishPending();
+    }
+  }
+
+  /** Publishes the pending frame now, if any. */
+  public synchronized void flush() {
+    publishPending();
+  }
+
+  /**
+   * Publishes what is pending (an unfinished character of either stream as U+FFFD), then
+   * {@code statement.completed} with the channel's duration, exit status and signal. Later calls do nothing.
+   */
+  @Override
+  public synchronized void closed(Integer exitStatus, String exitSignal) {
+    if (closed) {
+      return;
+    }
+    finishStream(SessionEvents.OUTPUT, outputText);
+    finishStream(SessionEvents.INPUT, inputText);
+    publishPending();
+    closed = true;
+    publisher.publish(SessionEvents.exited(session, statementId, offsetMs(), exitStatus, exitSignal));
+  }
+
+  private void finishStream(String stream, Utf8Text text) {
+    if (!text.holding()) {
+      return;
+    }
+    if (pendingStream != null && !pendingStream.equals(stream)) {
+      publishPending();
+    }
+    if (pendingStream == null) {
+      pendingStream = stream;
+      pendingSinceMs = offsetMs();
+    }
+    text.finish(pending);
+  }
+
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
+  private void publishPending() {
+    if (pendingStream == null) {
+      return;
+    }
+    String stream = pendingStream;
+    String data = pending.toString();
+    long at = pendingSinceMs;
+    pendingStream = null;
+    pending.setLength(0);
+    pendingBytes = 0;
+    if (!data.isEmpty()) { // bytes held back as an unfinished character make no text yet
+      SessionEvent frame = SessionEvents.frame(session, statementId, seq, stream, data, at);
+      seq++;
+      publisher.publish(frame);
+    }
+  }
+
+  private long offsetMs() {
+    return Math.max(0, TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - openedNanos));
+  }
+}
