@@ -60,8 +60,19 @@ class SessionEventsTest {
         ApprovalEvents.decided(SESSION, decision(ApprovalDecision.Outcome.DENIED,
             new ApprovalDecision.Approver("bob", List.of(), "api"), null)),
         ApprovalEvents.decided(SESSION, decision(ApprovalDecision.Outcome.EXPIRED, null, "no decision within 5m")),
-        ApprovalEvents.decided(SESSION, decision(ApprovalDecision.Outcome.WITHDRAWN, null, "session ended")));
+        ApprovalEvents.decided(SESSION, decision(ApprovalDecision.Outcome.WITHDRAWN, null, "session ended")),
+        SessionEvents.decidedSsh(SSH, "s-43/1", "ls -la | grep x", List.of("exec"),
+            new Decision.Allow("ops", "read-only", "listing is fine")),
+        SessionEvents.decidedSsh(SSH, "s-43/2", "shell", List.of("shell"), new Decision.Deny(null, null, "no rule")),
+        SessionEvents.exited(SSH, "s-43/1", 250, 0, null),
+        SessionEvents.exited(SSH, "s-43/1", 250, null, "KILL"),
+        SessionEvents.exited(SSH, "s-43/1", 250, null, null),
+        SessionEvents.frame(SSH, "s-43/1", 0, SessionEvents.OUTPUT, "total 0\r\n\u001b[0m", 12),
+        SessionEvents.frame(SSH, "s-43/1", 1, SessionEvents.INPUT, "", 13),
+        SessionEvents.resize(SSH, "s-43/1", 2, 120, 40, 14));
   }
+
+  static final SessionInfo SSH = new SessionInfo("s-43", "gw-1", WHO, "web-1", "ssh");
 
   static final String TEXT = "UPDATE orders SET note = $3 WHERE id = $1 AND x = $2 AND b = $4";
   static final List<String> PARAMETERS = Arrays.asList("7", null, "", "\\x00ff");
@@ -100,12 +111,19 @@ class SessionEventsTest {
         EventType.APPROVAL_REQUESTED, List.of("approvalId", "statementId", "text", "fingerprint", "parameters",
             "digest", "kinds", "tables", "policy", "rule", "reason", "approverGroups", "expiresAt", "mode",
             "grantTtlSeconds"),
-        EventType.APPROVAL_DECIDED, List.of("approvalId", "digest", "outcome", "decidedBy", "reason"));
+        EventType.APPROVAL_DECIDED, List.of("approvalId", "digest", "outcome", "decidedBy", "reason"),
+        EventType.IO_FRAME, List.of("statementId", "stream", "data", "offsetMs", "seq"));
     for (SessionEvent event : everyFactory()) {
       List<String> expected = new ArrayList<>(ENVELOPE);
       expected.addAll(details.get(event.type()));
       if (event.details().containsKey("masked")) {
         expected.add("masked"); // only on results that masking rules applied to
+      }
+      if ("ssh".equals(event.session().protocol()) && event.type().equals(EventType.STATEMENT_COMPLETED)) {
+        expected.addAll(List.of("exitStatus", "exitSignal")); // an SSH channel's end
+      }
+      if ("r".equals(event.details().get("stream"))) {
+        expected.addAll(expected.indexOf("seq"), List.of("cols", "rows"));
       }
       assertEquals(expected, new ArrayList<>(new JsonObject(EventJson.encode(event)).fieldNames()), event.type());
     }
@@ -229,6 +247,46 @@ class SessionEventsTest {
   private static void assertRefused(String type, JsonObject good, String field, Object value) {
     String bad = good.copy().put(field, value).encode();
     assertFalse(EventSchemas.problems(type, bad).isEmpty(), type + " accepted " + field + " = " + value);
+  }
+
+  @Test
+  void sshEventsCarryTheirFieldsAndTheSchemasHoldThem() {
+    JsonObject decided = new JsonObject(EventJson.encode(SessionEvents.decidedSsh(SSH, "s-43/1", "cat /etc/hosts",
+        List.of("exec"), new Decision.Allow("ops", "read", "ok"))));
+    assertEquals("cat /etc/hosts", decided.getString("fingerprint"));
+    assertEquals("ssh", decided.getString("queryProtocol"));
+    assertEquals(List.of("exec"), decided.getJsonArray("kinds").getList());
+    assertEquals(List.of(), decided.getJsonArray("tables").getList());
+    assertRefused("statement.decided", decided, "kinds", new io.vertx.core.json.JsonArray().add("rm"));
+
+    JsonObject exited = new JsonObject(EventJson.encode(SessionEvents.exited(SSH, "s-43/1", 9, 2, null)));
+    assertEquals(2, exited.getInteger("exitStatus"));
+    assertTrue(exited.containsKey("exitSignal") && exited.getValue("exitSignal") == null);
+    assertRefused("statement.completed", exited, "exitStatus", "2");
+    assertRefused("statement.completed", exited, "exitSignal", 9);
+    JsonObject sql = new JsonObject(EventJson.encode(SessionEvents.completed(SESSION, "s-42/1", "SELECT 1", 1, null)));
+    assertFalse(sql.containsKey("exitStatus"), "SQL completions keep their shape");
+
+    JsonObject output = new JsonObject(EventJson.encode(SessionEvents.frame(SSH, "s-43/1", 4, "o", "x", 7)));
+    assertEquals("portcullis.recordings", TopicRouting.defaults().topicFor(EventType.IO_FRAME));
+    assertRefused("io.frame", output, "stream", "e");
+    assertRefused("io.frame", output, "offsetMs", -1);
+    assertRefused("io.frame", output, "seq", -1);
+    assertRefused("io.frame", output, "data", 7);
+    assertRefused("io.frame", output, "cols", 80); // only a resize has a size
+    assertRefused("io.frame", output, "statementId", "s-43");
+    for (String field : List.of("statementId", "stream", "data", "offsetMs", "seq")) {
+      JsonObject without = output.copy();
+      without.remove(field);
+      assertFalse(EventSchemas.problems("io.frame", without.encode()).isEmpty(), "without " + field);
+    }
+    JsonObject resize = new JsonObject(EventJson.encode(SessionEvents.resize(SSH, "s-43/1", 5, 80, 24, 8)));
+    assertEquals("80x24", resize.getString("data"));
+    assertRefused("io.frame", resize, "data", "80,24");
+    JsonObject sizeless = resize.copy();
+    sizeless.remove("cols");
+    assertFalse(EventSchemas.problems("io.frame", sizeless.encode()).isEmpty(), "a resize names its size");
+    assertThrows(IllegalArgumentException.class, () -> SessionEvents.frame(SSH, "s-43/1", 0, "r", "80x24", 0));
   }
 
   @Test
