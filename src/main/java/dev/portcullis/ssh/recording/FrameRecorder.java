@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  */
 public final class FrameRecorder implements ChannelRecorder {
   /**
-   * @param maxFrameBytes bytes of input that make a frame full (its text may be shorter: U+FFFD, multi-byte)
+   * @param maxFrameBytes bytes that make a frame full; its text holds at most 3 more (the end of a character the
+   *                      previous frame began)
    * @param maxDelayMs    how long a frame may wait for more bytes, for {@link #flushIfDue}
    */
   public record Limits(int maxFrameBytes, long maxDelayMs) {
