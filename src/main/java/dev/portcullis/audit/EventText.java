@@ -59,11 +59,14 @@ final class EventText {
       case EventType.STATEMENT_COMPLETED: {
         StringBuilder out = new StringBuilder();
         if (d.get("error") instanceof Map<?, ?> err) {
-          out.append("ERROR ").append(err.get("sqlState")).append(' ').append(err.get("message"));
-        } else if (d.containsKey("exitStatus") || d.containsKey("exitSignal")) { // an SSH channel
+          out.append("ERROR ").append(err.get("sqlState") == null ? "" : err.get("sqlState") + " ")
+              .append(err.get("message"));
+        }
+        if (d.containsKey("exitStatus") || d.containsKey("exitSignal")) { // an SSH channel
+          out.append(out.length() == 0 ? "" : " · ");
           out.append(d.get("exitSignal") != null ? "signal " + d.get("exitSignal")
               : d.get("exitStatus") != null ? "exit " + d.get("exitStatus") : "closed without exit status");
-        } else {
+        } else if (out.length() == 0) {
           out.append(d.get("commandTag") == null ? "done" : d.get("commandTag"));
         }
         if (d.get("rows") != null) {

@@ -159,21 +159,29 @@ public final class SessionEvents {
     return SessionEvent.of(EventType.STATEMENT_DECIDED, session, d);
   }
 
-  /**
-   * {@code statement.completed} of an SSH exec or shell channel: the SQL fields are null ({@code commandTag},
-   * {@code rows}, {@code error}) and {@code exitStatus}/{@code exitSignal} say how the remote command ended; both
-   * null when the channel closed without either (an abrupt disconnect).
-   *
-   * @param exitSignal the signal name without {@code SIG} as SSH sends it ({@code "KILL"}), or null
-   */
+  /** {@code statement.completed} of an SSH channel that ended by itself; see the next overload. */
   public static SessionEvent exited(
       SessionInfo session, String statementId, long durationMs, Integer exitStatus, String exitSignal) {
+    return exited(session, statementId, durationMs, exitStatus, exitSignal, null);
+  }
+
+  /**
+   * {@code statement.completed} of an SSH exec or shell channel: {@code commandTag} and {@code rows} are null, and
+   * {@code exitStatus}/{@code exitSignal} say how the remote command ended; both null when the channel closed
+   * without either (an abrupt disconnect).
+   *
+   * @param exitSignal the signal name without {@code SIG} as SSH sends it ({@code "KILL"}), or null
+   * @param error      why the gateway ended the channel itself ("target unreachable", "the agent closed the
+   *                   channel"), published as {@code error: {message}} (SSH errors have no SQLSTATE); or null
+   */
+  public static SessionEvent exited(SessionInfo session, String statementId, long durationMs, Integer exitStatus,
+      String exitSignal, String error) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("statementId", Objects.requireNonNull(statementId, "statementId"));
     d.put("commandTag", null);
     d.put("rows", null);
     d.put("durationMs", durationMs);
-    d.put("error", null);
+    d.put("error", error == null ? null : Map.of("message", error));
     d.put("exitStatus", exitStatus == null ? null : exitStatus.longValue()); // Long: what a decoded event holds
     d.put("exitSignal", exitSignal);
     return SessionEvent.of(EventType.STATEMENT_COMPLETED, session, d);

@@ -97,11 +97,12 @@ class AsciicastReplayTest {
     byte[] execBytes = EXEC_OUTPUT.getBytes(StandardCharsets.UTF_8);
     exec.output(execBytes, 0, execBytes.length);
     exec.closed(0, null);
+    counting.publish(SessionEvents.exited(ssh, ssh.sessionId() + "/1", 40, 0, null)); // as the termination does
 
     // statement 2: a shell with a terminal, the agent typing, a resize, multi-byte text cut anywhere, a big output
     counting.publish(SessionEvents.decidedSsh(ssh, ssh.sessionId() + "/2", "shell", List.of("shell"), allow));
-    ChannelRecorder shell = FrameFlushTimer.start(vertx, FrameRecorder.open(counting, ssh, ssh.sessionId() + "/2"));
-    shell.resized(100, 30);
+    ChannelRecorder shell = FrameFlushTimer.start(vertx,
+        FrameRecorder.open(counting, ssh, ssh.sessionId() + "/2", true, 100, 30));
     output(shell, "ops@web-1:~$ ", 5);
     for (char c : "echo héllo 😀\r".toCharArray()) {
       input(shell, String.valueOf(c));
@@ -117,7 +118,8 @@ class AsciicastReplayTest {
     output(shell, "\u001b[1;32mdone\u001b[0m\r\nops@web-1:~$ ", 7);
     input(shell, "exit\r");
     output(shell, "exit\r\nlogout\r\n", 64);
-    shell.closed(0, null);
+    shell.closed(null, "HUP");
+    counting.publish(SessionEvents.exited(ssh, ssh.sessionId() + "/2", 900, null, "HUP"));
     counting.publish(SessionEvents.ended(ssh, "client disconnected", 900, 2));
 
     sql = SampleSessions.session("ci-bot", List.of("ai-agents"), "orders");
@@ -266,7 +268,8 @@ class AsciicastReplayTest {
   void theTextReplayShowsExitStatusesAndCountsTheFramesItLeavesOut() {
     Run text = run("replay", ssh.sessionId(), "--config", config.toString());
     assertEquals(0, text.exit(), text.err());
-    assertTrue(text.out().contains("completed 1") && text.out().contains("exit 0 · "), text.out());
+    assertTrue(text.out().contains("completed 1") && text.out().contains("exit 0 · 40 ms"), text.out());
+    assertTrue(text.out().contains("completed 2") && text.out().contains("signal HUP · 900 ms"), text.out());
     assertTrue(text.out().contains("    uname -a; uptime\n"), text.out());
     assertTrue(text.out().matches("(?s).*\\n\\([0-9]+ io\\.frame events of recorded terminal I/O not shown;"
         + " --format asciicast writes a channel's as a cast\\)\\n"), text.out());

@@ -67,6 +67,7 @@ class SessionEventsTest {
         SessionEvents.exited(SSH, "s-43/1", 250, 0, null),
         SessionEvents.exited(SSH, "s-43/1", 250, null, "KILL"),
         SessionEvents.exited(SSH, "s-43/1", 250, null, null),
+        SessionEvents.exited(SSH, "s-43/1", 250, null, null, "target 'web-1' unreachable"),
         SessionEvents.frame(SSH, "s-43/1", 0, SessionEvents.OUTPUT, "total 0\r\n\u001b[0m", 12),
         SessionEvents.frame(SSH, "s-43/1", 1, SessionEvents.INPUT, "", 13),
         SessionEvents.resize(SSH, "s-43/1", 2, 120, 40, 14));
@@ -264,6 +265,10 @@ class SessionEventsTest {
     assertTrue(exited.containsKey("exitSignal") && exited.getValue("exitSignal") == null);
     assertRefused("statement.completed", exited, "exitStatus", "2");
     assertRefused("statement.completed", exited, "exitSignal", 9);
+    assertEquals(new JsonObject().put("message", "connection lost"), new JsonObject(EventJson.encode(
+        SessionEvents.exited(SSH, "s-43/1", 9, null, null, "connection lost"))).getJsonObject("error"));
+    assertRefused("statement.completed", exited, "error", new JsonObject().put("message", "x").put("code", 1));
+    assertRefused("statement.completed", exited, "error", new JsonObject().put("sqlState", "57014"));
     JsonObject sql = new JsonObject(EventJson.encode(SessionEvents.completed(SESSION, "s-42/1", "SELECT 1", 1, null)));
     assertFalse(sql.containsKey("exitStatus"), "SQL completions keep their shape");
 

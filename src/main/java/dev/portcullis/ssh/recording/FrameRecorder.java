@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Records one SSH channel as {@code io.frame} events and ends it with {@code statement.completed} (exit status and
- * signal). Plain and clock-driven, so it is tested without Vert.x; {@link FrameFlushTimer} adds the timer.
+ * Records one SSH channel as {@code io.frame} events. Plain and clock-driven, so it is tested without Vert.x;
+ * {@link FrameFlushTimer} adds the timer. The channel's {@code statement.completed} is not published here: the SSH
+ * termination reports it (with any error of its own) through {@code SessionEvents.exited}.
  *
  * <p>Small writes are coalesced: a frame is published when it holds {@link Limits#maxFrameBytes} bytes, when
  * another stream writes (so output, input and resizes stay in the order they happened), when {@link #flushIfDue}
@@ -71,9 +72,22 @@ public final class FrameRecorder implements ChannelRecorder {
     this.openedNanos = nanoTime.getAsLong();
   }
 
-  /** A recorder with {@link Limits#DEFAULT} on {@link System#nanoTime}. */
+  /** A recorder with {@link Limits#DEFAULT} on {@link System#nanoTime}, for a channel without a terminal. */
   public static FrameRecorder open(EventPublisher publisher, SessionInfo session, String statementId) {
     return new FrameRecorder(publisher, session, statementId, System::nanoTime, Limits.DEFAULT);
+  }
+
+  /**
+   * A recorder as the SSH termination opens one per bridged channel ({@code ChannelRecorders.open}): with a
+   * terminal ({@code pty}), its size is recorded first, as a resize at offset 0 (the cast's width and height).
+   */
+  public static FrameRecorder open(EventPublisher publisher, SessionInfo session, String statementId, boolean pty,
+      int cols, int rows) {
+    FrameRecorder recorder = open(publisher, session, statementId);
+    if (pty) {
+      recorder.resized(cols, rows);
+    }
+    return recorder;
   }
 
   public String statementId() {
@@ -141,8 +155,8 @@ public final class FrameRecorder implements ChannelRecorder {
   }
 
   /**
-   * Publishes what is pending (an unfinished character of either stream as U+FFFD), then
-   * {@code statement.completed} with the channel's duration, exit status and signal. Later calls do nothing.
+   * Publishes what is pending (an unfinished character of either stream as U+FFFD); later calls do nothing. The
+   * exit status and signal belong to {@code statement.completed}, which the caller publishes.
    */
   @Override
   public synchronized void closed(Integer exitStatus, String exitSignal) {
@@ -153,7 +167,6 @@ public final class FrameRecorder implements ChannelRecorder {
     finishStream(SessionEvents.INPUT, inputText);
     publishPending();
     closed = true;
-    publisher.publish(SessionEvents.exited(session, statementId, offsetMs(), exitStatus, exitSignal));
   }
 
   private void finishStream(String stream, Utf8Text text) {
