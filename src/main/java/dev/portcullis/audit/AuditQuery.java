@@ -1,5 +1,6 @@
 package dev.portcullis.audit;
 
+import dev.portcullis.events.EventType;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -8,7 +9,8 @@ import java.util.List;
 
 /**
  * A search of the audit store: every filter that is set must match. Returns the {@code limit} most recent
- * matching events, oldest first (so a terminal shows them in the order they happened).
+ * matching events, oldest first (so a terminal shows them in the order they happened). {@code io.frame} events
+ * match only a search for that type.
  *
  * @param text substring (case-insensitive) of the statement text or its fingerprint
  */
@@ -35,6 +37,11 @@ public record AuditQuery(String subject, String group, String target, String dec
     equal(where, params, "target", target);
     equal(where, params, "decision", decision);
     equal(where, params, "type", type);
+    if (type == null) {
+      // A shell session records thousands of terminal frames: they would crowd out the statements, so a search
+      // shows them only when asked for by type (replay --format asciicast is how they are read).
+      where.add("type <> '" + EventType.IO_FRAME + "'");
+    }
     if (session != null) {
       params.add(session);
       where.add("starts_with(session_id, $" + params.size() + ")"); // an id prefix, as the table shows it

@@ -62,7 +62,7 @@ final class AuditCommand {
     Decision decision;
 
     @Option(names = "--type", description = "Event type, e.g. statement.decided, session.started,"
-        + " approval.requested, approval.decided.")
+        + " approval.requested, approval.decided. SSH terminal frames (io.frame) are shown only with --type io.frame.")
     String type;
 
     @Option(names = "--session", description = "Session id, or its first characters (as the table shows them).")

@@ -265,6 +265,18 @@ class AsciicastReplayTest {
   }
 
   @Test
+  void searchLeavesTerminalFramesOutUnlessAskedForByType() {
+    Run all = run("audit", "search", "--config", config.toString(), "--session", ssh.sessionId(), "--format", "json");
+    assertEquals(0, all.exit(), all.err());
+    assertEquals(6, all.out().lines().count(), "started, 2 × decided and completed, ended: " + all.out());
+    assertTrue(!all.out().contains("\"io.frame\""), all.out());
+    Run frames = run("audit", "search", "--config", config.toString(), "--session", ssh.sessionId(), "--type",
+        "io.frame", "--limit", "1000", "--format", "json");
+    assertTrue(frames.out().lines().count() > 20, frames.out());
+    assertTrue(frames.out().lines().allMatch(l -> l.contains("\"type\":\"io.frame\"")));
+  }
+
+  @Test
   void theTextReplayShowsExitStatusesAndCountsTheFramesItLeavesOut() {
     Run text = run("replay", ssh.sessionId(), "--config", config.toString());
     assertEquals(0, text.exit(), text.err());
