@@ -231,7 +231,7 @@ class AsciicastReplayTest {
     Files.writeString(file, r.out(), StandardCharsets.UTF_8);
     // asciinema cat opens /dev/tty (to switch it to raw mode), so it runs under script's pseudo-terminal; raw mode
     // turns off the terminal's own newline translation, so what comes out is exactly the recorded output.
-    Process p = new ProcessBuilder("script", "-q", "-e", "-c", "asciinema cat " + file, "/dev/null")
+    Process p = new ProcessBuilder("script", "-q", "-e", "-c", "asciinema cat '" + file + "'", "/dev/null")
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
