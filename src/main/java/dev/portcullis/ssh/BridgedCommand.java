@@ -113,6 +113,7 @@ final class BridgedCommand implements AsyncCommand {
       SshVerdict verdict = answer.succeeded() && answer.result() != null ? answer.result()
           : SshVerdict.deny("the policy could not be asked");
       services.events().decided(agent, statementId, request, verdict);
+      LOG.debug("ssh: {} {} decided {}", statementId, kind, verdict);
       if (verdict instanceof SshVerdict.Deny deny) {
         refuse(deny.reason());
       } else {
@@ -142,7 +143,9 @@ final class BridgedCommand implements AsyncCommand {
         up.close(true); // the agent went away while the policy or the connect ran
         return;
       }
+      LOG.debug("ssh: {} opening the target's channel", statementId);
       up.open().addListener(opened -> {
+        LOG.debug("ssh: {} target channel opened: {}", statementId, opened.isOpened());
         if (opened.isOpened()) {
           bridge(up, env, pty, cols, rows);
         } else {
@@ -176,23 +179,30 @@ final class BridgedCommand implements AsyncCommand {
     new StreamPump(up.getAsyncErr(), err, rec::output, this::outputDrained).start();
     // End of the agent's input (or its channel closing) is EOF for the target: closing async stdin sends it.
     new StreamPump(in, up.getAsyncIn(), rec::input, () -> up.getAsyncIn().close(false)).start();
-    if (up instanceof PtyCapableChannelSession resizable) {
-      env.addSignalListener((ch, signal) -> {
-        int c = intEnv(env, Environment.ENV_COLUMNS, cols);
-        int r = intEnv(env, Environment.ENV_LINES, rows);
-        try {
-          resizable.sendWindowChange(c, r);
-          rec.resized(c, r);
-        } catch (IOException e) {
-          LOG.debug("ssh: window change not relayed: {}", e.toString());
-        }
-      }, Signal.WINCH);
+    if (up instanceof PtyCapableChannelSession resizable && pty) {
+      env.addSignalListener((ch, signal) -> resize(resizable, env, cols, rows), Signal.WINCH);
+      // A window change that arrived while the policy or the connect ran changed the size after the PTY request.
+      if (intEnv(env, Environment.ENV_COLUMNS, cols) != cols || intEnv(env, Environment.ENV_LINES, rows) != rows) {
+        resize(resizable, env, cols, rows);
+      }
     }
     up.addCloseFutureListener(closed -> outputDrained());
   }
 
+  private void resize(PtyCapableChannelSession up, Environment env, int cols, int rows) {
+    int c = intEnv(env, Environment.ENV_COLUMNS, cols);
+    int r = intEnv(env, Environment.ENV_LINES, rows);
+    try {
+      up.sendWindowChange(c, r);
+      recorder.resized(c, r);
+    } catch (IOException e) {
+      LOG.debug("ssh: window change not relayed: {}", e.toString());
+    }
+  }
+
   /** Each output stream at its end, and the upstream channel closed: then the exit status is final. */
   private void outputDrained() {
+    LOG.debug("ssh: {} output drained, {} left", statementId, open.get() - 1);
     if (open.decrementAndGet() == 0) {
       ClientChannel up = upstream;
       Integer status = up.getExitStatus();

@@ -4,7 +4,8 @@ import java.net.SocketAddress;
 import java.security.PublicKey;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
@@ -14,8 +15,11 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  * key, a man in the middle) fails the connection. What was offered instead is kept on the session for the error.
  */
 public final class PinnedHostKeyVerifier implements ServerKeyVerifier {
-  /** Set on the client session when the key was refused: "ssh-ed25519 SHA256:…" of the key the host offered. */
-  static final AttributeKey<String> REFUSED_KEY = new AttributeKey<>();
+  /**
+   * "ssh-ed25519 SHA256:…" of the key a session's host offered instead, until {@link #refusedKey} takes it (not a
+   * session attribute: MINA clears those when the failed session closes, before the error is built).
+   */
+  private final Map<ClientSession, String> refused = new ConcurrentHashMap<>();
   private final PublicKey pinned;
 
   public PinnedHostKeyVerifier(String openSshLine) {
@@ -32,8 +36,13 @@ public final class PinnedHostKeyVerifier implements ServerKeyVerifier {
     if (KeyUtils.compareKeys(pinned, offered)) {
       return true;
     }
-    session.setAttribute(REFUSED_KEY, KeyUtils.getKeyType(offered) + " " + KeyUtils.getFingerPrint(offered));
+    refused.put(session, KeyUtils.getKeyType(offered) + " " + KeyUtils.getFingerPrint(offered));
     return false;
+  }
+
+  /** The key {@code session}'s host offered when it was refused, or {@code null}; forgets it. */
+  String refusedKey(ClientSession session) {
+    return refused.remove(session);
   }
 
   public String pinnedFingerprint() {

@@ -70,23 +70,23 @@ public final class TargetConnector implements AutoCloseable {
       ClientSession session = connected.getSession();
       try {
         session.auth().addListener(auth -> {
+          String offered = verifiers.get(target.name()).refusedKey(session);
           if (auth.isSuccess()) {
             promise.complete(session);
             return;
           }
           session.close(true);
-          promise.fail(refused(target, session, auth.getException()));
+          promise.fail(refused(target, offered, auth.getException()));
         });
       } catch (IOException e) {
         session.close(true);
-        promise.fail(refused(target, session, e));
+        promise.fail(refused(target, verifiers.get(target.name()).refusedKey(session), e));
       }
     });
     return promise.future();
   }
 
-  private TargetUnavailableException refused(SshTargetConfig target, ClientSession session, Throwable cause) {
-    String offered = session.getAttribute(PinnedHostKeyVerifier.REFUSED_KEY);
+  private TargetUnavailableException refused(SshTargetConfig target, String offered, Throwable cause) {
     if (offered != null) {
       return new TargetUnavailableException("the host key of target '" + target.name() + "' (" + offered
           + ") is not the pinned one (" + verifiers.get(target.name()).pinnedFingerprint()
