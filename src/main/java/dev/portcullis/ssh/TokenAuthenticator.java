@@ -88,6 +88,7 @@ public final class TokenAuthenticator implements PasswordAuthenticator, Keyboard
     }
     AsyncAuthException pending = new AsyncAuthException();
     onVertx.execute(() -> tokens.validate(token.strip()).onComplete(validated -> {
+      LOG.debug("ssh: token ({} chars) for target '{}' {}", token.length(), target.name(), validated.succeeded() ? "accepted" : "rejected");
       if (validated.succeeded()) {
         session.setAttribute(AUTHENTICATED, new Authenticated(validated.result(), target));
         pending.setAuthed(true);

@@ -41,6 +41,7 @@ import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -57,6 +58,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The SSH gateway end to end with real parts: a real OIDC issuer, the gateway's own listener, a MINA SSH target
  * running real processes, and agents using the MINA client (here) and OpenSSH ({@link OpenSshClientTest}).
  */
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.SAME_THREAD)
 class SshGatewayTest {
   static final Duration WAIT = Duration.ofSeconds(20);
   @TempDir
@@ -129,6 +131,7 @@ class SshGatewayTest {
     agents.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
     agents.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
     agents.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+    agents.setUserAuthFactories(List.of(UserAuthPasswordFactory.INSTANCE));
     agents.setUserInteraction(new UserInteraction() {
       @Override
       public void welcome(ClientSession session, String banner, String lang) {
@@ -138,7 +141,7 @@ class SshGatewayTest {
       @Override
       public String[] interactive(ClientSession session, String name, String instruction, String lang,
           String[] prompt, boolean[] echo) {
-        return new String[] {token};
+        return new String[] {session.getAttribute(ANSWER)};
       }
 
       @Override
@@ -179,10 +182,13 @@ class SshGatewayTest {
     return gateway.port();
   }
 
-  /** An agent session authenticated with the password method. */
+  /** What the agents' keyboard-interactive answers: the session's password. */
+  static final AttributeKey<String> ANSWER = new AttributeKey<>();
+
+  /** An agent session authenticated with the password (or keyboard-interactive) method. */
   static ClientSession login(String targetName, String password) throws IOException {
     ClientSession session = agents.connect(targetName, "127.0.0.1", gatewayPort()).verify(WAIT).getSession();
-    session.setUserAuthFactories(List.of(UserAuthPasswordFactory.INSTANCE));
+    session.setAttribute(ANSWER, password);
     session.addPasswordIdentity(password);
     session.auth().verify(WAIT);
     return session;
@@ -217,10 +223,13 @@ class SshGatewayTest {
 
   @Test
   void keyboardInteractiveCarriesTheTokenToo() throws Exception {
+    agents.setUserAuthFactories(List.of(UserAuthKeyboardInteractiveFactory.INSTANCE));
     try (ClientSession session = agents.connect("box", "127.0.0.1", gatewayPort()).verify(WAIT).getSession()) {
-      session.setUserAuthFactories(List.of(UserAuthKeyboardInteractiveFactory.INSTANCE));
+      session.setAttribute(ANSWER, token);
       session.auth().verify(WAIT);
       assertEquals(new Ran(0, "ki\n", ""), exec(session, "echo ki"));
+    } finally {
+      agents.setUserAuthFactories(List.of(UserAuthPasswordFactory.INSTANCE));
     }
   }
 
