@@ -418,6 +418,26 @@ class SshGatewayTest {
   }
 
   @Test
+  void targetDroppingTheConnectionEndsTheAgentsChannelWithAnError() throws Exception {
+    target.lifecycle.clear();
+    try (ClientSession session = login("box", token)) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      try (ChannelExec channel = session.createExecChannel("sleep 60")) {
+        channel.setErr(err);
+        channel.setOut(OutputStream.nullOutputStream());
+        channel.open().verify(WAIT);
+        assertEquals("started", target.lifecycle.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+        target.server.getActiveSessions().forEach(s -> s.close(true)); // the target's side just goes away
+        channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), WAIT);
+        assertEquals(BridgedCommand.GATEWAY_ERROR, channel.getExitStatus());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("ended without an exit status"), err.toString());
+      }
+      // the agent's session survives, and the next command connects to the target again
+      assertEquals(new Ran(0, "again\n", ""), exec(session, "echo again"));
+    }
+  }
+
+  @Test
   void hostKeyIsGeneratedOnceOwnerOnly() throws Exception {
     Path key = dir.resolve("data/ssh_host_key");
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
