@@ -69,6 +69,7 @@ class SshGatewayTest {
   static TestTarget target;
   static SshGatewayServer gateway;
   static SshClient agents;
+  static Map<String, SshTargetConfig> targetConfigs;
   static String token;
   static final List<String> banners = new CopyOnWriteArrayList<>();
   static final List<String> events = new CopyOnWriteArrayList<>();
@@ -123,6 +124,7 @@ class SshGatewayTest {
       @Override
       public void closed(Integer exitStatus, String exitSignal) {}
     };
+    targetConfigs = targets;
     gateway = new SshGatewayServer(new SshListenConfig("127.0.0.1", 0, dir.resolve("data/ssh_host_key")), targets,
         validator, task -> vertx.runOnContext(v -> task.run()), policy, new RecordingEvents(), recorders);
     gateway.start();
@@ -187,7 +189,11 @@ class SshGatewayTest {
 
   /** An agent session authenticated with the password (or keyboard-interactive) method. */
   static ClientSession login(String targetName, String password) throws IOException {
-    ClientSession session = agents.connect(targetName, "127.0.0.1", gatewayPort()).verify(WAIT).getSession();
+    return login(gatewayPort(), targetName, password);
+  }
+
+  static ClientSession login(int port, String targetName, String password) throws IOException {
+    ClientSession session = agents.connect(targetName, "127.0.0.1", port).verify(WAIT).getSession();
     session.setAttribute(ANSWER, password);
     session.addPasswordIdentity(password);
     session.auth().verify(WAIT);
@@ -435,6 +441,20 @@ class SshGatewayTest {
       // the agent's session survives, and the next command connects to the target again
       assertEquals(new Ran(0, "again\n", ""), exec(session, "echo again"));
     }
+  }
+
+  @Test
+  void terminationVerticleServesTheSameWay() throws Exception {
+    SshTerminationVerticle verticle = new SshTerminationVerticle(
+        new SshListenConfig("127.0.0.1", 0, dir.resolve("data/verticle_host_key")), targetConfigs, validator,
+        AcceptAllSshPolicy.INSTANCE, SshSessionEvents.NONE, ChannelRecorders.NONE);
+    String id = await(vertx.deployVerticle(verticle));
+    try (ClientSession session = login(verticle.actualPort(), "box", token)) {
+      assertEquals(new Ran(0, "via verticle\n", ""), exec(session, "echo via verticle"));
+    } finally {
+      await(vertx.undeploy(id));
+    }
+    assertThrows(IOException.class, () -> login(verticle.actualPort(), "box", token).close(), "stopped");
   }
 
   @Test
