@@ -458,6 +458,22 @@ class SshGatewayTest {
   }
 
   @Test
+  void envRequestsAndAgentForwardingAreRefused() throws Exception {
+    try (ClientSession session = login("box", token)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (ChannelExec channel = session.createExecChannel("echo ${SNEAKY:-unset}")) {
+        channel.setEnv("SNEAKY", "LD_PRELOAD-ish");
+        channel.setAgentForwarding(true);
+        channel.setOut(out);
+        channel.open().verify(WAIT);
+        channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), WAIT);
+        assertEquals(0, channel.getExitStatus());
+      }
+      assertEquals("unset\n", out.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void hostKeyIsGeneratedOnceOwnerOnly() throws Exception {
     Path key = dir.resolve("data/ssh_host_key");
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
