@@ -394,17 +394,22 @@ class SshGatewayTest {
       channel.setOut(slow);
       long before = recordedOutput.get();
       channel.open().verify(WAIT);
-      // Wait until the gateway stops passing bytes on, then check it holds no more than windows' worth.
+      // Wait for the first bytes (the gateway connects to the target first), then until the gateway stops passing
+      // bytes on; then it must hold no more than a couple of windows' worth.
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (recordedOutput.get() == before) {
+        assertTrue(System.nanoTime() < deadline, "no output reached the gateway");
+        Thread.sleep(20);
+      }
       long seen = -1;
       long now = recordedOutput.get() - before;
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (now != seen && System.nanoTime() < deadline) {
+      while (now != seen) {
+        assertTrue(System.nanoTime() < deadline, "the gateway kept reading while the agent read none: " + now);
         seen = now;
         Thread.sleep(300);
         now = recordedOutput.get() - before;
       }
       assertTrue(now < 16L * 1024 * 1024, "the gateway read " + now + " bytes while the agent read none");
-      assertTrue(now > 0, "some output passed");
       resume.countDown();
       channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(120));
       assertEquals(0, channel.getExitStatus());
@@ -414,25 +419,23 @@ class SshGatewayTest {
 
   @Test
   void abruptAgentDisconnectClosesTheTargetChannel() throws Exception {
-    target.lifecycle.clear();
     ClientSession session = login("box", token);
-    ChannelExec channel = session.createExecChannel("sleep 60");
+    ChannelExec channel = session.createExecChannel("sleep 61");
     channel.open().verify(WAIT);
-    assertEquals("started", target.lifecycle.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+    target.await("started sleep 61");
     session.close(true); // no channel close, no disconnect message: the socket just goes away
-    assertEquals("closed", target.lifecycle.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+    target.await("closed sleep 61");
   }
 
   @Test
   void targetDroppingTheConnectionEndsTheAgentsChannelWithAnError() throws Exception {
-    target.lifecycle.clear();
     try (ClientSession session = login("box", token)) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      try (ChannelExec channel = session.createExecChannel("sleep 60")) {
+      try (ChannelExec channel = session.createExecChannel("sleep 62")) {
         channel.setErr(err);
         channel.setOut(OutputStream.nullOutputStream());
         channel.open().verify(WAIT);
-        assertEquals("started", target.lifecycle.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+        target.await("started sleep 62");
         target.server.getActiveSessions().forEach(s -> s.close(true)); // the target's side just goes away
         channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), WAIT);
         assertEquals(BridgedCommand.GATEWAY_ERROR, channel.getExitStatus());

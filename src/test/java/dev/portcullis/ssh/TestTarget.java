@@ -30,7 +30,7 @@ final class TestTarget implements AutoCloseable {
   final List<String> executed = new CopyOnWriteArrayList<>();
   /** "COLUMNSxLINES" of every window change a shell saw. */
   final BlockingQueue<String> windowChanges = new LinkedBlockingQueue<>();
-  /** "started" / "closed" for each channel that ran a process. */
+  /** "started COMMAND" / "closed COMMAND" ("shell" for shells) for each channel that ran a process. */
   final BlockingQueue<String> lifecycle = new LinkedBlockingQueue<>();
 
   TestTarget(PublicKey gatewayKey) throws Exception {
@@ -42,11 +42,11 @@ final class TestTarget implements AutoCloseable {
     server.setPasswordAuthenticator(RejectAllPasswordAuthenticator.INSTANCE);
     server.setPublickeyAuthenticator((user, key, session) -> user.equals("deploy") && KeyUtils.compareKeys(key,
         gatewayKey));
-    server.setShellFactory(channel -> observed(new ProcessShellFactory("/bin/sh", "/bin/sh").createShell(channel)));
+    server.setShellFactory(channel -> observed("shell", new ProcessShellFactory("/bin/sh", "/bin/sh").createShell(channel)));
     server.setCommandFactory((channel, command) -> {
       executed.add(command);
       // MINA runs the factory's command line with /bin/sh -c on this OS
-      return observed(new ProcessShellFactory(command, CommandFactory.split(command)).createShell(channel));
+      return observed(command, new ProcessShellFactory(command, CommandFactory.split(command)).createShell(channel));
     });
     server.start();
   }
@@ -61,7 +61,7 @@ final class TestTarget implements AutoCloseable {
   }
 
   /** Wraps a process command to report start, close and window changes. */
-  private Command observed(Command real) {
+  private Command observed(String label, Command real) {
     return new Command() {
       @Override
       public void setExitCallback(ExitCallback callback) {
@@ -87,8 +87,8 @@ final class TestTarget implements AutoCloseable {
       public void start(ChannelSession channel, Environment env) throws IOException {
         env.addSignalListener((ch, signal) -> windowChanges.add(env.getEnv().get(Environment.ENV_COLUMNS) + "x"
             + env.getEnv().get(Environment.ENV_LINES)), org.apache.sshd.server.Signal.WINCH);
-        channel.addCloseFutureListener(f -> lifecycle.add("closed"));
-        lifecycle.add("started");
+        channel.addCloseFutureListener(f -> lifecycle.add("closed " + label));
+        lifecycle.add("started " + label);
         real.start(channel, env);
       }
 
@@ -97,6 +97,21 @@ final class TestTarget implements AutoCloseable {
         real.destroy(channel);
       }
     };
+  }
+
+  /** Waits for {@code entry} in {@link #lifecycle}, passing over the entries of other channels. */
+  void await(String entry) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      long left = deadline - System.nanoTime();
+      String next = left <= 0 ? null : lifecycle.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+      if (next == null) {
+        throw new AssertionError("the target never reported '" + entry + "'");
+      }
+      if (next.equals(entry)) {
+        return;
+      }
+    }
   }
 
   @Override
