@@ -16,6 +16,7 @@ import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.keyboard.UserAuthKeyboardInteractiveFactory;
 import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
@@ -39,6 +40,7 @@ public final class SshGatewayServer implements AutoCloseable {
   private static final AttributeKey<AgentSession> AGENT = new AttributeKey<>();
   /** The subsystems that reach the policy at all; any other name is refused by MINA as unknown. */
   static final List<String> SUBSYSTEMS = List.of("sftp");
+  static final int MAX_AUTH_ATTEMPTS = 6;
 
   private final SshServer server;
   private final TargetConnector connector;
@@ -64,6 +66,8 @@ public final class SshGatewayServer implements AutoCloseable {
     server.setPasswordAuthenticator(auth);
     server.setKeyboardInteractiveAuthenticator(auth);
     server.setPublickeyAuthenticator(RejectAllPublickeyAuthenticator.INSTANCE);
+    // Every attempt costs a token validation: a client gets a few tries (OpenSSH's own default is 6), not MINA's 20.
+    CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, MAX_AUTH_ATTEMPTS);
     server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
     List<ChannelFactory> channels = new ArrayList<>();
     channels.add(GatewayChannelSession.FACTORY);
