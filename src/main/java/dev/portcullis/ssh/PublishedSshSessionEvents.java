@@ -15,7 +15,9 @@ import java.util.Map;
  * {@link SshSessionEvents} as session events with {@code protocol: "ssh"}. {@code session.started} and
  * {@code session.ended} use the shared factories; the SQL-shaped {@code statement.*} factories do not fit an SSH
  * channel (they take SQL statement kinds), so those two details are built here with the fields of the shared
- * contract until the recording helper's SSH factories land in {@link SessionEvents}.
+ * contract until the recording helper's SSH factories land in {@link SessionEvents}. The SQL fields the current
+ * schemas require are present (empty or null); the schemas' {@code queryProtocol} enum and {@code error} shape
+ * still need the recording helper's SSH update.
  */
 public final class PublishedSshSessionEvents implements SshSessionEvents {
   public static final String PROTOCOL = "ssh";
@@ -43,8 +45,13 @@ public final class PublishedSshSessionEvents implements SshSessionEvents {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("statementId", statementId);
     d.put("text", request.text());
+    d.put("fingerprint", request.text()); // no literals to replace in a command line
     d.put("kinds", List.of(request.kind().yamlName()));
+    d.put("tables", List.of());
+    d.put("functions", List.of());
     d.put("decision", verdict instanceof SshVerdict.Allow ? "allow" : "deny");
+    d.put("policy", null); // SshVerdict does not name them yet; the policy helper's SshJudgement will
+    d.put("rule", null);
     d.put("reason", verdict instanceof SshVerdict.Deny deny ? deny.reason() : null);
     d.put("queryProtocol", PROTOCOL);
     events.publish(SessionEvent.of(EventType.STATEMENT_DECIDED, info(session), d));
@@ -55,6 +62,8 @@ public final class PublishedSshSessionEvents implements SshSessionEvents {
       String error, long durationMs) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("statementId", statementId);
+    d.put("commandTag", null);
+    d.put("rows", null);
     d.put("durationMs", durationMs);
     d.put("exitStatus", exitStatus);
     d.put("exitSignal", exitSignal);
