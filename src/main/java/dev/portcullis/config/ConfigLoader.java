@@ -11,8 +11,8 @@ import java.util.function.Function;
 
 /**
  * Reads the gateway config (design-notes §2) strictly: unknown keys, wrong types, missing required values, unset
- * environment variables and not-yet-supported features (SSH targets and listeners) are errors
- * with {@code file:line:col}. Relative paths resolve against the config file's directory.
+ * environment variables are errors with {@code file:line:col}. Each target's keys are checked against its
+ * {@code type} ({@code postgres} or {@code ssh}), so a PostgreSQL key on an SSH target is an error too. Relative paths resolve against the config file's directory.
  */
 public final class ConfigLoader {
   private static final Set<String> TOP = YamlMap.allowed("listen", "oidc", "targets", "policies", "events",
@@ -27,8 +27,12 @@ public final class ConfigLoader {
   private static final Set<String> OIDC = YamlMap.allowed("issuer", "audience", "groupsClaim", "clockSkew");
   private static final Set<String> PG_TARGET = YamlMap.allowed("type", "host", "port", "database", "username",
       "passwordEnv", "passwordFile", "tls", "allowPrivilegedBackend");
-  /** Keys of SSH targets (a later issue): accepted by the reader only so the error can say "not supported yet". */
-  private static final Set<String> SSH_ONLY = YamlMap.allowed("privateKeyFile", "hostKey");
+  private static final Set<String> SSH_LISTEN = YamlMap.allowed("host", "port", "hostKey");
+  private static final Set<String> SSH_TARGET = YamlMap.allowed("type", "host", "port", "username",
+      "privateKeyFile", "hostKey");
+  /** Host key algorithms a pinned {@code hostKey} line may name (what MINA's client verifies here). */
+  private static final Set<String> HOST_KEY_TYPES = Set.of("ssh-ed25519", "ecdsa-sha2-nistp256",
+      "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa");
   private static final Set<String> UPSTREAM_TLS = YamlMap.allowed("mode", "caFile");
   private static final Set<String> EVENTS = YamlMap.allowed("sink", "journal", "kafka");
   private static final Set<String> KAFKA = YamlMap.allowed("bootstrapServers", "topicPrefix", "spool",
@@ -58,10 +62,17 @@ public final class ConfigLoader {
     }
     OidcConfig oidc = oidc(top.map("oidc", "oidc", OIDC));
     Map<String, TargetConfig> targets = new LinkedHashMap<>();
+    Map<String, SshTargetConfig> sshTargets = new LinkedHashMap<>();
     Set<String> targetKeys = new java.util.LinkedHashSet<>(PG_TARGET);
-    targetKeys.addAll(SSH_ONLY);
-    top.namedMaps("targets", "target", targetKeys).forEach((name, t) -> targets.put(name, target(name, t, base)));
-    if (targets.isEmpty()) {
+    targetKeys.addAll(SSH_TARGET);
+    top.namedMaps("targets", "target", targetKeys).forEach((name, t) -> {
+      if (t.string("type", "postgres").equals("ssh")) {
+        sshTargets.put(name, sshTarget(name, t, base));
+      } else {
+        targets.put(name, target(name, t, base));
+      }
+    });
+    if (targets.isEmpty() && sshTargets.isEmpty()) {
       throw top.error("targets", "no targets configured (expected 'targets:' with at least one target)");
     }
     Path policies = base.resolve(top.string("policies", "policies")).normalize();
@@ -71,16 +82,51 @@ public final class ConfigLoader {
     Path maskingKey = masking == null || !masking.has("hashKeyFile") ? null
         : base.resolve(masking.string("hashKeyFile")).normalize();
     return new GatewayConfig(gatewayId, postgres, oidc, targets, policies, events, maskingKey,
-        adminListen(top, base), approvals(top, oidc));
+        adminListen(top, base), approvals(top, oidc), sshListen(top, base), sshTargets);
+  }
+
+  /** {@code listen.ssh}, or {@code null} when absent: no SSH listener unless asked for. */
+  private static SshListenConfig sshListen(YamlMap top, Path base) {
+    YamlMap listen = top.optionalMap("listen", "listen", LISTEN);
+    YamlMap ssh = listen == null ? null : listen.optionalMap("ssh", "listen.ssh", SSH_LISTEN);
+    if (ssh == null) {
+      return null;
+    }
+    // The host key is the gateway's identity to every agent: a default next to the config keeps it across restarts.
+    Path hostKey = base.resolve(ssh.string("hostKey", "data/ssh_host_key")).normalize();
+    return new SshListenConfig(ssh.string("host", "127.0.0.1"), port(ssh, SshListenConfig.DEFAULT_PORT), hostKey);
+  }
+
+  private static SshTargetConfig sshTarget(String name, YamlMap t, Path base) {
+    for (String key : t.keys()) {
+      if (!SSH_TARGET.contains(key)) {
+        throw t.error(key, "unknown key '" + key + "' in SSH target '" + name + "' (expected one of: "
+            + String.join(", ", SSH_TARGET) + ")");
+      }
+    }
+    String hostKey = t.string("hostKey").trim();
+    String[] parts = hostKey.split("\\s+");
+    if (parts.length < 2 || !HOST_KEY_TYPES.contains(parts[0])) {
+      throw t.error("hostKey", "target '" + name + "': hostKey must be an OpenSSH public key line such as "
+          + "'ssh-ed25519 AAAA…' (types: " + String.join(", ", new java.util.TreeSet<>(HOST_KEY_TYPES)) + ")");
+    }
+    try {
+      java.util.Base64.getDecoder().decode(parts[1]);
+    } catch (IllegalArgumentException e) {
+      throw t.error("hostKey", "target '" + name + "': hostKey's key data is not base64");
+    }
+    Path key = base.resolve(t.string("privateKeyFile")).normalize();
+    if (!Files.isReadable(key)) {
+      throw t.error("privateKeyFile", "target '" + name + "': cannot read privateKeyFile " + key);
+    }
+    return new SshTargetConfig(name, t.string("host"), port(t, 22), t.string("username"), key,
+        parts[0] + " " + parts[1]);
   }
 
   private PostgresListenConfig listen(YamlMap top, Path base) {
     YamlMap listen = top.optionalMap("listen", "listen", LISTEN);
     YamlMap pg = null;
     if (listen != null) {
-      if (listen.has("ssh")) {
-        throw listen.error("ssh", "listen.ssh is not supported yet by this version");
-      }
       pg = listen.optionalMap("postgres", "listen.postgres", PG_LISTEN);
     }
     if (pg == null) {
@@ -149,14 +195,11 @@ public final class ConfigLoader {
 
   private TargetConfig target(String name, YamlMap t, Path base) {
     String type = t.string("type", "postgres");
-    if (type.equals("ssh")) {
-      throw t.error("type", "target '" + name + "': type ssh is not supported yet by this version");
-    }
     if (!type.equals("postgres")) {
-      throw t.error("type", "target '" + name + "': unknown type '" + type + "' (expected: postgres)");
+      throw t.error("type", "target '" + name + "': unknown type '" + type + "' (expected: postgres, ssh)");
     }
-    for (String key : SSH_ONLY) {
-      if (t.has(key)) {
+    for (String key : t.keys()) {
+      if (!PG_TARGET.contains(key)) {
         throw t.error(key, "unknown key '" + key + "' in target '" + name + "' (expected one of: "
             + String.join(", ", PG_TARGET) + ")");
       }

@@ -13,6 +13,9 @@ import java.util.Map;
  *                       when missing), or {@code null}: a key made for this process, so hashes change on restart
  * @param admin       {@code listen.admin}, or {@code null}: no admin HTTP listener
  * @param approvals   {@code approvals:} (never null; defaults when absent)
+ * @param ssh         {@code listen.ssh}, or {@code null}: no SSH listener
+ * @param sshTargets  the {@code type: ssh} entries of {@code targets:} (never null); {@code targets} holds only the
+ *                    PostgreSQL ones
  */
 public record GatewayConfig(
     String gatewayId,
@@ -23,11 +26,21 @@ public record GatewayConfig(
     EventsConfig events,
     Path maskingKeyFile,
     AdminListenConfig admin,
-    ApprovalsConfig approvals) {
+    ApprovalsConfig approvals,
+    SshListenConfig ssh,
+    Map<String, SshTargetConfig> sshTargets) {
 
   public GatewayConfig {
     targets = Map.copyOf(targets);
     approvals = approvals != null ? approvals : ApprovalsConfig.DEFAULTS;
+    sshTargets = sshTargets == null ? Map.of() : Map.copyOf(sshTargets);
+  }
+
+  /** Without an SSH listener or SSH targets (the shape before the SSH gateway). */
+  public GatewayConfig(String gatewayId, PostgresListenConfig postgres, OidcConfig oidc,
+      Map<String, TargetConfig> targets, Path policiesDir, EventsConfig events, Path maskingKeyFile,
+      AdminListenConfig admin, ApprovalsConfig approvals) {
+    this(gatewayId, postgres, oidc, targets, policiesDir, events, maskingKeyFile, admin, approvals, null, null);
   }
 
   /** Without an admin listener and with default approvals settings. */
@@ -39,7 +52,7 @@ public record GatewayConfig(
   /** The same config with the admin listener {@code admin} (tests bind it to port 0). */
   public GatewayConfig withAdmin(AdminListenConfig admin, ApprovalsConfig approvals) {
     return new GatewayConfig(gatewayId, postgres, oidc, targets, policiesDir, events, maskingKeyFile, admin,
-        approvals);
+        approvals, ssh, sshTargets);
   }
 
   public GatewayConfig(String gatewayId, PostgresListenConfig postgres, OidcConfig oidc,

@@ -1,0 +1,89 @@
+package dev.portcullis.ssh;
+
+import dev.portcullis.config.SshTargetConfig;
+import dev.portcullis.identity.Identity;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.sshd.client.session.ClientSession;
+
+/**
+ * One authenticated agent connection: who it is, which target it named, and the gateway's own SSH session to that
+ * target, opened when the first channel is allowed and shared by every later channel of the connection.
+ */
+public final class AgentSession {
+  private final String sessionId = UUID.randomUUID().toString();
+  private final Identity identity;
+  private final SshTargetConfig target;
+  private final String clientAddress;
+  private final String clientVersion;
+  private final Instant startedAt = Instant.now();
+  private final AtomicLong statements = new AtomicLong();
+  private Future<ClientSession> upstream;
+  private boolean closed;
+
+  AgentSession(Identity identity, SshTargetConfig target, String clientAddress, String clientVersion) {
+    this.identity = identity;
+    this.target = target;
+    this.clientAddress = clientAddress;
+    this.clientVersion = clientVersion;
+  }
+
+  public String sessionId() {
+    return sessionId;
+  }
+
+  public Identity identity() {
+    return identity;
+  }
+
+  public SshTargetConfig target() {
+    return target;
+  }
+
+  public String clientAddress() {
+    return clientAddress;
+  }
+
+  /** The client's SSH version string ({@code SSH-2.0-OpenSSH_9.2p1}), or {@code null}. */
+  public String clientVersion() {
+    return clientVersion;
+  }
+
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /** How many channels were decided so far. */
+  public long statements() {
+    return statements.get();
+  }
+
+  /** The next statement id, {@code "<sessionId>/<n>"} as for SQL statements. */
+  String nextStatementId() {
+    return sessionId + "/" + statements.incrementAndGet();
+  }
+
+  /** The upstream session, connecting (again, when the last one closed) with {@code connect}. */
+  synchronized Future<ClientSession> upstream(Supplier<Future<ClientSession>> connect) {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("the agent's session is closed"));
+    }
+    boolean usable = upstream != null && (!upstream.isComplete()
+        || (upstream.succeeded() && upstream.result().isOpen()));
+    if (!usable) {
+      upstream = connect.get();
+    }
+    return upstream;
+  }
+
+  /** Ends the upstream session with the agent's; a connect still running is closed when it completes. */
+  synchronized void close() {
+    closed = true;
+    if (upstream != null) {
+      upstream.onSuccess(s -> s.close(true));
+    }
+  }
+}

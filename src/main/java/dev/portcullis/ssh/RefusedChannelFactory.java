@@ -1,0 +1,68 @@
+package dev.portcullis.ssh;
+
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.apache.sshd.client.future.DefaultOpenFuture;
+import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.server.channel.AbstractServerChannel;
+
+/**
+ * A channel type the gateway refuses ({@code direct-tcpip} for {@code ssh -L}, {@code direct-streamlocal@openssh.com},
+ * {@code tun@openssh.com}): the open fails with "administratively prohibited" and a message the client prints, and
+ * the refusal is reported (so it appears in the session's audit trail).
+ */
+final class RefusedChannelFactory implements ChannelFactory {
+  private final String type;
+  private final String message;
+  private final BiConsumer<Session, String> refused;
+
+  /** @param refused told of each refusal with the session and the destination ({@code host:port}, or null) */
+  RefusedChannelFactory(String type, String message, BiConsumer<Session, String> refused) {
+    this.type = type;
+    this.message = message;
+    this.refused = refused;
+  }
+
+  static List<String> types() {
+    return List.of("direct-tcpip", "direct-streamlocal@openssh.com", "tun@openssh.com");
+  }
+
+  @Override
+  public String getName() {
+    return type;
+  }
+
+  @Override
+  public Channel createChannel(Session session) {
+    return new AbstractServerChannel(type, List.of(), null) {
+      @Override
+      protected OpenFuture doInit(Buffer buffer) {
+        String destination = null;
+        if (type.equals("direct-tcpip")) {
+          try {
+            destination = buffer.getString() + ":" + buffer.getUInt();
+          } catch (RuntimeException e) {
+            // a malformed open is refused all the same
+          }
+        }
+        refused.accept(session, destination);
+        DefaultOpenFuture future = new DefaultOpenFuture(this, futureLock);
+        future.setException(new SshChannelOpenException(getChannelId(),
+            SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, message));
+        return future;
+      }
+
+      @Override
+      protected void doWriteData(byte[] data, int off, long len) {}
+
+      @Override
+      protected void doWriteExtendedData(byte[] data, int off, long len) {}
+    };
+  }
+}

@@ -1,0 +1,169 @@
+package dev.portcullis.ssh;
+
+import dev.portcullis.config.SshListenConfig;
+import dev.portcullis.config.SshTargetConfig;
+import dev.portcullis.identity.TokenValidator;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.keyboard.UserAuthKeyboardInteractiveFactory;
+import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
+import org.apache.sshd.server.auth.pubkey.RejectAllPublickeyAuthenticator;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.server.subsystem.SubsystemFactory;
+
+/**
+ * The SSH listener ({@code listen.ssh}) as a plain class: a MINA {@link SshServer} whose agents authenticate with
+ * their OIDC token ({@link TokenAuthenticator}), name the target as SSH user, and get each exec, shell or subsystem
+ * judged by the {@link SshPolicy} and bridged to the target ({@link BridgedCommand}).
+ *
+ * <p>Refused at the door, with a message where the protocol carries one: public-key and host-based
+ * authentication; {@code direct-tcpip} ({@code ssh -L}/{@code -D}), {@code direct-streamlocal@openssh.com} and
+ * {@code tun@openssh.com} channels; remote forwarding ({@code tcpip-forward}), agent and X11 forwarding (MINA's
+ * reject-all forwarding filter); {@code env} requests; subsystems other than sftp, and sftp unless the policy
+ * allows it. {@code scp -O} and rsync arrive as exec commands and are judged as such.
+ */
+public final class SshGatewayServer implements AutoCloseable {
+  private static final AttributeKey<AgentSession> AGENT = new AttributeKey<>();
+  /** The subsystems that reach the policy at all; any other name is refused by MINA as unknown. */
+  static final List<String> SUBSYSTEMS = List.of("sftp");
+  static final int MAX_AUTH_ATTEMPTS = 6;
+
+  private final SshServer server;
+  private final TargetConnector connector;
+  private final SshSessionEvents events;
+
+  /**
+   * @param onVertx where token validation runs (the verticle's context)
+   */
+  public SshGatewayServer(SshListenConfig listen, Map<String, SshTargetConfig> targets, TokenValidator tokens,
+      Executor onVertx, SshPolicy policy, SshSessionEvents events, ChannelRecorders recorders) {
+    KeyPair hostKey = GatewayHostKey.loadOrCreate(listen.hostKey());
+    this.events = events;
+    this.connector = new TargetConnector(targets.values());
+    BridgeServices services = new BridgeServices(policy, events, recorders, connector);
+    TokenAuthenticator auth = new TokenAuthenticator(targets::get, tokens, onVertx);
+
+    server = SshServer.setUpDefaultServer();
+    server.setHost(listen.host());
+    server.setPort(listen.port());
+    server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+    server.setUserAuthFactories(List.of(UserAuthKeyboardInteractiveFactory.INSTANCE,
+        UserAuthPasswordFactory.INSTANCE));
+    server.setPasswordAuthenticator(auth);
+    server.setKeyboardInteractiveAuthenticator(auth);
+    server.setPublickeyAuthenticator(RejectAllPublickeyAuthenticator.INSTANCE);
+    // Every attempt costs a token validation: a client gets a few tries (OpenSSH's own default is 6), not MINA's 20.
+    CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, MAX_AUTH_ATTEMPTS);
+    server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+    List<ChannelFactory> channels = new ArrayList<>();
+    channels.add(GatewayChannelSession.FACTORY);
+    for (String type : RefusedChannelFactory.types()) {
+      channels.add(new RefusedChannelFactory(type, "portcullis: " + type + " (port forwarding) is refused",
+          (session, destination) -> refusedForward(session, destination)));
+    }
+    server.setChannelFactories(channels);
+    server.setCommandFactory((channel, command) -> new BridgedCommand(services, SshChannelKind.EXEC, command));
+    server.setShellFactory(channel -> new BridgedCommand(services, SshChannelKind.SHELL, null));
+    List<SubsystemFactory> subsystems = new ArrayList<>();
+    for (String name : SUBSYSTEMS) {
+      subsystems.add(new SubsystemFactory() {
+        @Override
+        public String getName() {
+          return name;
+        }
+
+        @Override
+        public org.apache.sshd.server.command.Command createSubsystem(
+            org.apache.sshd.server.channel.ChannelSession channel) {
+          return new BridgedCommand(services, SshChannelKind.SUBSYSTEM, name);
+        }
+      });
+    }
+    server.setSubsystemFactories(subsystems);
+    server.addSessionListener(new SessionListener() {
+      @Override
+      public void sessionEvent(Session session, Event event) {
+        if (event == Event.Authenticated && session instanceof ServerSession s) {
+          authenticated(s);
+        }
+      }
+
+      @Override
+      public void sessionClosed(Session session) {
+        AgentSession agent = session.getAttribute(AGENT);
+        if (agent != null) {
+          agent.close();
+          events.ended(agent, "client terminated");
+        }
+      }
+    });
+  }
+
+  private void authenticated(ServerSession session) {
+    TokenAuthenticator.Authenticated who = session.getAttribute(TokenAuthenticator.AUTHENTICATED);
+    if (who == null) {
+      session.close(true); // cannot happen: only the token authenticator lets anyone in
+      return;
+    }
+    AgentSession agent = new AgentSession(who.identity(), who.target(), address(session.getClientAddress()),
+        session.getClientVersion());
+    session.setAttribute(AGENT, agent);
+    events.started(agent);
+  }
+
+  /** A forward the gateway refused: reported as a decided statement of the session. */
+  private void refusedForward(Session session, String destination) {
+    AgentSession agent = session.getAttribute(AGENT);
+    if (agent != null) {
+      SshChannelRequest request = new SshChannelRequest(agent.sessionId(), agent.identity(), agent.target().name(),
+          SshChannelKind.PORT_FORWARD, destination);
+      events.decided(agent, agent.nextStatementId(), request, SshVerdict.deny("port forwarding is refused"));
+    }
+  }
+
+  static AgentSession agentOf(Session session) {
+    return session.getAttribute(AGENT);
+  }
+
+  private static String address(SocketAddress address) {
+    if (address instanceof InetSocketAddress inet) {
+      return inet.getAddress().getHostAddress() + ":" + inet.getPort();
+    }
+    return String.valueOf(address);
+  }
+
+  /** Binds the listener (blocks briefly: call it off the event loop). */
+  public void start() throws IOException {
+    server.start();
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return server.getPort();
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.stop(true);
+    } catch (IOException e) {
+      // closing anyway
+    } finally {
+      connector.close();
+    }
+  }
+}
