@@ -43,6 +43,7 @@ class PublishedSshSessionEventsTest {
       assertEquals("box", e.session().target());
       assertEquals(session.sessionId(), e.session().sessionId());
       assertEquals("gw-1", e.session().gatewayId());
+      dev.portcullis.events.EventSchemas.assertValid(dev.portcullis.events.EventJson.encode(e));
     }
     Map<String, Object> started = published.get(0).details();
     assertEquals("127.0.0.1:50000", started.get("clientAddress"));
@@ -54,7 +55,7 @@ class PublishedSshSessionEventsTest {
     assertEquals("allow", decided.get("decision"));
     assertEquals("ssh", decided.get("queryProtocol"));
     Map<String, Object> completed = published.get(2).details();
-    assertEquals(0, completed.get("exitStatus"));
+    assertEquals(0L, ((Number) completed.get("exitStatus")).longValue());
     assertNull(completed.get("exitSignal"));
     Map<String, Object> refused = published.get(3).details();
     assertEquals("subsystem sftp", refused.get("text"));
