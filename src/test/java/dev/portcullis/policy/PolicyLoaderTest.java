@@ -45,7 +45,7 @@ class PolicyLoaderTest {
   void typoInRuleKeyIsAnErrorWithFileLineColumn() throws IOException {
     YamlException e = refused(GOOD.replace("tables:", "tabels:"));
     assertEquals(dir.resolve("a.yaml") + ":9:9: unknown key 'tabels' in rule (expected one of: name, action, "
-        + "statements, tables, functions, approvers, approval)", e.getMessage());
+        + "statements, tables, functions, approvers, approval, commands)", e.getMessage());
   }
 
   @Test

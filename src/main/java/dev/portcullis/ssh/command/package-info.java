@@ -38,6 +38,10 @@
  * bidirectional-text controls, more than {@value dev.portcullis.ssh.command.CommandLineSplitter#MAX_LENGTH}
  * characters or {@value dev.portcullis.ssh.command.CommandLineSplitter#MAX_COMMANDS} commands, and an empty line.
  *
+ * <p>Word boundaries are not part of the matched text: {@code git log 'a b'} and {@code git log a b} both read
+ * {@code git log a b}, and {@code 'git status'} (one word: a program named "git status", which does not exist)
+ * matches the glob {@code git status}. Regrouping words can never add a character a glob did not allow.
+ *
  * <h2>Not this package's job</h2>
  * A glob is a statement about text. {@code git *} matches {@code git -c core.pager=sh …}; {@code cat /var/log/*}
  * matches {@code cat /var/log/../../etc/shadow}; {@code find *} allows {@code -exec}; {@code env *},
