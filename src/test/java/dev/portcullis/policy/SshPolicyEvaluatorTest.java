@@ -11,6 +11,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -192,6 +193,14 @@ class SshPolicyEvaluatorTest {
         """));
     SshJudgement j = SshPolicyEvaluator.decide(both, SshAction.EXEC, "ls");
     assertEquals("ssh-deny-all", j.overall().rule());
+    // the SSH deny-all rule lists no SQL kind and no tables: it must not deny (or cover) any statement
+    Decision sql = PolicyEvaluator.decide(both, new dev.portcullis.policy.sql.StatementAnalysis(
+        Set.of(StatementKind.SELECT), Set.of("public.t"), Set.of(), null, null, null, null));
+    assertEquals("sql-all", sql.rule());
+    Decision uncovered = PolicyEvaluator.decide(both, new dev.portcullis.policy.sql.StatementAnalysis(
+        Set.of(StatementKind.CALL), Set.of(), Set.of(), null, null, null, null));
+    assertNull(uncovered.rule());
+    assertTrue(uncovered instanceof Decision.Deny);
     Decision noSsh = SshPolicyEvaluator.decide(both.subList(0, 1).stream()
         .map(p -> new Policy(p.name(), p.groups(), p.users(), p.targets(), p.rules().subList(0, 1), p.masking(),
             false, p.source())).toList(), SshAction.SHELL, null).overall();

@@ -42,6 +42,10 @@
  * {@code git log a b}, and {@code 'git status'} (one word: a program named "git status", which does not exist)
  * matches the glob {@code git status}. Regrouping words can never add a character a glob did not allow.
  *
+ * <p>The target account's login shell must be a POSIX shell (sh, dash, bash, ksh): OpenSSH runs the command line
+ * with it, and fish, csh or zsh read some of the text differently (fish's {@code ( … )} substitutions are refused
+ * here anyway). {@code SplitterAgreesWithBashTest} checks the split against what bash actually runs.
+ *
  * <h2>Not this package's job</h2>
  * A glob is a statement about text. {@code git *} matches {@code git -c core.pager=sh …}; {@code cat /var/log/*}
  * matches {@code cat /var/log/../../etc/shadow}; {@code find *} allows {@code -exec}; {@code env *},
