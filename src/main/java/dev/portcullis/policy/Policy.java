@@ -3,7 +3,7 @@ package dev.portcullis.policy;
 import dev.portcullis.identity.Identity;
 import dev.portcullis.masking.Classifier;
 import dev.portcullis.ssh.command.CommandGlob;
-import dev.portcullis.ssh.command.SimpleCommand;
+import dev.portcullis.ssh.command.CommandText;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -101,7 +101,7 @@ public record Policy(
     }
 
     /** Lists exec, and a glob matches the part (or there are none). Allow: exact case; deny/review: any case. */
-    public boolean matchesExec(SimpleCommand part) {
+    public boolean matchesExec(CommandText part) {
       if (!sshActions.contains(SshAction.EXEC)) {
         return false;
       }

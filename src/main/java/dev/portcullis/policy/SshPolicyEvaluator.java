@@ -1,6 +1,7 @@
 package dev.portcullis.policy;
 
 import dev.portcullis.ssh.command.CommandLineSplitter;
+import dev.portcullis.ssh.command.CommandText;
 import dev.portcullis.ssh.command.SimpleCommand;
 import dev.portcullis.ssh.command.SplitResult;
 import java.util.ArrayList;
@@ -45,7 +46,8 @@ public final class SshPolicyEvaluator {
     Decision firstReview = null;
     for (SimpleCommand c : commands) {
       String asked = "exec '" + shown(c.normalized()) + "'" + (c.inSubstitution() ? " (in a command substitution)" : "");
-      Decision d = decidePart(policies, asked, r -> r.matchesExec(c));
+      CommandText text = CommandText.of(c);
+      Decision d = decidePart(policies, asked, r -> r.matchesExec(text));
       parts.add(new JudgedCommand(c.text(), c.normalized(), c.depth(), d));
       if (firstDeny == null && d instanceof Decision.Deny) {
         firstDeny = d;

@@ -224,6 +224,9 @@ class PolicyLoaderTest {
     assertTrue(new TableGlob("public.t?").matches("public.t1", false));
     assertFalse(new TableGlob("public.t?").matches("public.t12", false));
     assertFalse(new TableGlob("public.Orders").matches("public.orders", false));
+    // a quoted schema may start with '*': the glob's star must stay a star there, or a deny would miss it
+    assertTrue(new TableGlob("*.secrets").matches("*x.secrets", true));
+    assertTrue(new TableGlob("*.secrets").matches("*.secrets", false));
     assertTrue(new TableGlob("public.Orders").matches("public.orders", true));
     assertTrue(new TableGlob("*").matches("pg_catalog.pg_authid", false));
   }

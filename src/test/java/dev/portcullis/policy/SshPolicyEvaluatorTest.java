@@ -249,6 +249,21 @@ class SshPolicyEvaluatorTest {
     assertEquals(1005, j.parts().get(0).normalized().length());
   }
 
+  @Test
+  void theLargestCommandLinesAreJudgedQuickly() {
+    // 256 parts filling the length limit, every one allowed so that every glob of the sample is tried on each
+    String part = "grep " + "x".repeat(100) + " /srv/app/logs/a";
+    String line = String.join(";", java.util.Collections.nCopies(256, part));
+    String nested = "ls " + "$(ls ".repeat(8) + "y".repeat(30_000) + ")".repeat(8);
+    exec(line);
+    long start = System.nanoTime();
+    assertTrue(exec(line).allowed());
+    exec(nested);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(millis < 500, "took " + millis + " ms");
+    System.out.println("largest command lines judged in " + millis + " ms");
+  }
+
   static SshJudgement judge(Identity who, SshAction action, String detail) {
     return ENGINE.judgeSsh(new SshRequest("s1", who, "build-box", action, detail));
   }

@@ -19,17 +19,53 @@ public record CommandGlob(String pattern) {
     Objects.requireNonNull(pattern, "pattern");
   }
 
+  public boolean matches(CommandText text, boolean ignoreCase) {
+    return text.protectedChars() == null ? matchPlain(pattern, text.text(), ignoreCase)
+        : match(pattern, text.text(), text.protectedChars(), ignoreCase);
+  }
+
   public boolean matches(SimpleCommand command, boolean ignoreCase) {
-    return match(pattern, command.normalized(), command.operatorMarks(), ignoreCase);
+    return matches(CommandText.of(command), ignoreCase);
   }
 
   /** For a subsystem name or a forward's {@code host:port}: plain text, nothing protected. */
   public boolean matches(String text, boolean ignoreCase) {
-    return match(pattern, text, null, ignoreCase);
+    return matchPlain(pattern, text, ignoreCase);
   }
 
   /**
-   * Simulates the glob as a set of pattern positions, one text character at a time: O(text × pattern) in the worst
+   * Without protected characters: the classic iterative match with one backtrack point (the last star), which is
+   * exact when a star may match anything, and close to linear in practice.
+   */
+  static boolean matchPlain(String p, String s, boolean ignoreCase) {
+    int pi = 0;
+    int si = 0;
+    int star = -1;
+    int mark = 0;
+    while (si < s.length()) {
+      if (pi < p.length() && p.charAt(pi) != '*' && (p.charAt(pi) == '?' || same(p.charAt(pi), s.charAt(si),
+          ignoreCase))) {
+        pi++;
+        si++;
+      } else if (pi < p.length() && p.charAt(pi) == '*') {
+        star = pi++;
+        mark = si;
+      } else if (star >= 0) {
+        pi = star + 1;
+        si = ++mark;
+      } else {
+        return false;
+      }
+    }
+    while (pi < p.length() && p.charAt(pi) == '*') {
+      pi++;
+    }
+    return pi == p.length();
+  }
+
+  /**
+   * With protected characters a star cannot always stretch, so the one-backtrack algorithm is not exact; this
+   * simulates the glob as a set of pattern positions, one text character at a time: O(text × pattern) in the worst
    * case, no recursion and no backtracking blow-up on hostile input; most globs start with a literal and die at
    * the first characters.
    *

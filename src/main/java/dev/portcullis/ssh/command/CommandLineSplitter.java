@@ -232,6 +232,9 @@ public final class CommandLineSplitter {
         return null;
       }
       char c = src.charAt(p);
+      if (c != '<' && c != '>' && c != '&') {
+        return null;
+      }
       String rest = src.substring(p, Math.min(src.length(), p + 3));
       String op;
       if (c == '&' && p == pos && rest.startsWith("&>")) {
@@ -298,14 +301,14 @@ public final class CommandLineSplitter {
           if (n == '\n') {
             throw new Refusal("backslash-newline (line continuation) is not followed");
           }
-          append(value, plain, String.valueOf(n), false);
+          append(value, plain, n, false);
           pos += 2;
         } else if (c == '$') {
           dollar(value, plain, false);
         } else if (c == '`') {
           backticks(value, plain, false);
         } else {
-          append(value, plain, String.valueOf(c), true);
+          append(value, plain, c, true);
           pos++;
         }
       }
@@ -333,10 +336,10 @@ public final class CommandLineSplitter {
             throw new Refusal("backslash-newline (line continuation) is not followed");
           }
           if (n == '$' || n == '`' || n == '"' || n == '\\') {
-            append(value, plain, String.valueOf(n), false);
+            append(value, plain, n, false);
             pos += 2;
           } else {
-            append(value, plain, "\\", false); // kept: the next character is read normally
+            append(value, plain, '\\', false); // kept: the next character is read normally
             pos++;
           }
         } else if (c == '$') {
@@ -344,7 +347,7 @@ public final class CommandLineSplitter {
         } else if (c == '`') {
           backticks(value, plain, true);
         } else {
-          append(value, plain, String.valueOf(c), false);
+          append(value, plain, c, false);
           pos++;
         }
       }
@@ -383,7 +386,7 @@ public final class CommandLineSplitter {
       } else if (!inDoubleQuotes && (n == '\'' || n == '"')) {
         throw new Refusal("bash quoting $'…' and $\"…\" is not followed");
       } else {
-        append(value, plain, "$", false);
+        append(value, plain, '$', false);
         pos++;
       }
     }
@@ -440,6 +443,11 @@ public final class CommandLineSplitter {
       if (depth + 1 > MAX_DEPTH) {
         throw new Refusal("command substitutions nested deeper than " + MAX_DEPTH);
       }
+    }
+
+    private static void append(StringBuilder value, StringBuilder plain, char c, boolean literal) {
+      value.append(c);
+      plain.append(literal ? c : '\0');
     }
 
     private static void append(StringBuilder value, StringBuilder plain, String text, boolean literal) {

@@ -88,4 +88,76 @@ class CommandGlobTest {
     assertTrue(CommandGlob.match("*a*a*a*a*a*a*a*a*a*a*a*a*b", text, null, false));
     assertTrue(System.nanoTime() - start < 1_000_000_000L);
   }
+
+  @Test
+  void bothAlgorithmsAgreeWithoutProtectedCharacters() {
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 20_000; i++) {
+      String p = randomText(random, "ab*?", 6);
+      String s = randomText(random, "ab*", 8);
+      assertTrue(CommandGlob.matchPlain(p, s, false) == CommandGlob.match(p, s, null, false), p + " vs " + s);
+      assertTrue(CommandGlob.matchPlain(p, s, false) == regex(p, s), p + " vs " + s);
+    }
+  }
+
+  @Test
+  void protectedCharactersAreMatchedOnlyByLiterals() {
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 20_000; i++) {
+      String p = randomText(random, "ab>*?", 6);
+      String s = randomText(random, "ab>", 8);
+      boolean[] marks = new boolean[s.length()];
+      for (int k = 0; k < marks.length; k++) {
+        marks[k] = s.charAt(k) == '>' && random.nextBoolean();
+      }
+      assertTrue(CommandGlob.match(p, s, marks, false) == reference(p, 0, s, 0, marks),
+          p + " vs " + s + " " + java.util.Arrays.toString(marks));
+    }
+  }
+
+  /** Obviously correct (exponential) reference: a star takes 0..n unprotected characters. */
+  private static boolean reference(String p, int pi, String s, int si, boolean[] marks) {
+    if (pi == p.length()) {
+      return si == s.length();
+    }
+    char c = p.charAt(pi);
+    if (c == '*') {
+      for (int k = si; ; k++) {
+        if (reference(p, pi + 1, s, k, marks)) {
+          return true;
+        }
+        if (k == s.length() || marks[k]) {
+          return false;
+        }
+      }
+    }
+    if (si == s.length()) {
+      return false;
+    }
+    boolean ok = c == '?' ? !marks[si] : c == s.charAt(si);
+    return ok && reference(p, pi + 1, s, si + 1, marks);
+  }
+
+  @Test
+  void aStarFacingAStarIsStillAStar() {
+    assertTrue(CommandGlob.matchPlain("*a", "*ba", false));
+    assertTrue(new CommandGlob("rm *").matches(only("rm '*x' y"), true));
+  }
+
+  private static boolean regex(String glob, String text) {
+    StringBuilder r = new StringBuilder();
+    for (char c : glob.toCharArray()) {
+      r.append(c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+    }
+    return text.matches(r.toString());
+  }
+
+  private static String randomText(java.util.Random random, String alphabet, int maxLength) {
+    StringBuilder out = new StringBuilder();
+    int n = random.nextInt(maxLength + 1);
+    for (int i = 0; i < n; i++) {
+      out.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return out.toString();
+  }
 }
