@@ -7,11 +7,11 @@ import dev.portcullis.policy.Admission;
 import dev.portcullis.policy.AdmitRequest;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.JudgeRequest;
+import dev.portcullis.policy.JudgedCommand;
 import dev.portcullis.policy.JudgedStatement;
 import dev.portcullis.policy.Judgement;
 import dev.portcullis.policy.PolicyEngine;
 import dev.portcullis.policy.PolicyLoader;
-import dev.portcullis.policy.JudgedCommand;
 import dev.portcullis.policy.SshAction;
 import dev.portcullis.policy.SshJudgement;
 import dev.portcullis.policy.SshRequest;
@@ -77,13 +77,13 @@ final class PolicyCommand {
 
     @Override
     public Integer call() throws Exception {
+      SshAction action = sshRequested();
       GatewayConfig gateway = new ConfigLoader().load(config);
       PolicyEngine engine = new PolicyEngine(new PostgresSqlAnalyzer(), Runnable::run, 16,
           PolicyLoader.loadDirectory(gateway.policiesDir()));
       List<String> cleanGroups = groups.stream().filter(g -> !g.isBlank()).toList();
       Identity identity = new Identity(subject, cleanGroups, "policy-check", Instant.MAX);
 
-      SshAction action = sshRequested();
       Admission admission = engine.admit(new AdmitRequest(identity, target));
       if (!admission.admitted()) {
         System.out.println("deny (connection refused): " + admission.reason());
