@@ -385,6 +385,11 @@ public final class CommandLineSplitter {
         throw new Refusal("arithmetic expansion $[ … ] is not followed");
       } else if (!inDoubleQuotes && (n == '\'' || n == '"')) {
         throw new Refusal("bash quoting $'…' and $\"…\" is not followed");
+      } else if (n != 0 && "$?!#@*-0123456789".indexOf(n) >= 0) {
+        // a one-character special parameter: {@code $$(x)} is the PID then '(' (bash: a syntax error outside
+        // quotes, literal text inside), never a substitution
+        append(value, plain, src.substring(pos, pos + 2), false);
+        pos += 2;
       } else {
         append(value, plain, '$', false);
         pos++;

@@ -49,7 +49,8 @@
  * <h2>Not this package's job</h2>
  * A glob is a statement about text. {@code git *} matches {@code git -c core.pager=sh …}; {@code cat /var/log/*}
  * matches {@code cat /var/log/../../etc/shadow}; {@code find *} allows {@code -exec}; {@code env *},
- * {@code xargs *}, {@code sh -c *}, {@code eval *} allow everything. Deny globs are a backstop, not a wall
- * ({@code /bin/rm} is not {@code rm *}): least privilege comes from narrow allow globs.
+ * {@code xargs *}, {@code sh -c *}, {@code eval *}, {@code trap *}, {@code source *} allow everything, and
+ * {@code alias *} with {@code shopt *} even changes what a later line's {@code ls} runs. Deny globs are a
+ * backstop, not a wall ({@code /bin/rm} is not {@code rm *}): least privilege comes from narrow allow globs.
  */
 package dev.portcullis.ssh.command;

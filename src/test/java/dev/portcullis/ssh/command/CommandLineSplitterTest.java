@@ -93,6 +93,9 @@ class CommandLineSplitterTest {
     assertEquals(List.of("echo $HOME ${USER} $1 $? $$ x$", "X=1", "X=2 git status"),
         parts("echo $HOME ${USER} $1 $? $$ x$; X=1; X=2 git status"));
     assertEquals(List.of("echo $HOME"), parts("echo \"$HOME\""));
+    // a special parameter takes one character: "$$(x)" is the PID and literal text, as bash reads it
+    assertEquals(List.of("echo $$(x) $1(y)"), parts("echo \"$$(x) $1(y)\""));
+    assertRefused("echo $$(x)", "subshells");
     assertEquals(List.of("echo $x"), parts("echo \"$\"\"x\""));
   }
 

@@ -45,6 +45,7 @@ class SplitterAgreesWithBashTest {
       "aa \"\\$HOME\" '$HOME' \\$HOME",
       "aa \"a'b\" 'a\"b' \\' \\\" x=$(bb) `cc \\$x`",
       "aa;bb&&cc|dd&ee;",
+      "aa \"$$(bb)\" \"$1(cc)\" \"$#(dd)\" $(ee)",
   })
   void wordsMatchWhatBashRuns(String line) throws Exception {
     assumeTrue(Files.isExecutable(BASH), "bash is not installed at " + BASH + ": differential test skipped");
