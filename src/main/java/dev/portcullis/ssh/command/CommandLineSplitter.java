@@ -225,7 +225,7 @@ public final class CommandLineSplitter {
     /** A redirection starting at {@code pos}, or {@code null} (nothing consumed) when there is none. */
     private Redirection redirection() {
       int p = pos;
-      while (p < src.length() && Character.isDigit(src.charAt(p)) && src.charAt(p) < 128) {
+      while (p < src.length() && src.charAt(p) >= '0' && src.charAt(p) <= '9') {
         p++;
       }
       if (p >= src.length()) {
@@ -258,10 +258,20 @@ public final class CommandLineSplitter {
       String operator = src.substring(pos, p) + op;
       pos = p + op.length();
       skipBlanks();
-      if (pos >= src.length() || isMeta(src.charAt(pos))) {
+      if (pos >= src.length() || isMeta(src.charAt(pos)) || ioNumberAt(pos)) {
+        // "> 2>&1": the shell reads 2>& as the next operator, so the first has no target (a syntax error)
         throw new Refusal("redirection '" + operator + "' has no target");
       }
       return new Redirection(operator, word().value());
+    }
+
+    /** Digits directly followed by {@code <} or {@code >}: a file-descriptor number, not a word. */
+    private boolean ioNumberAt(int at) {
+      int p = at;
+      while (p < src.length() && src.charAt(p) >= '0' && src.charAt(p) <= '9') {
+        p++;
+      }
+      return p > at && p < src.length() && (src.charAt(p) == '<' || src.charAt(p) == '>');
     }
 
     private record Word(String value, boolean quoted) {}

@@ -174,6 +174,8 @@ class CommandLineSplitterTest {
     assertRefused("ls >", "has no target");
     assertRefused("ls > ; x", "has no target");
     assertRefused("ls 2>&", "has no target");
+    assertRefused("ls > 2>&1", "has no target");
+    assertEquals(List.of("ls >2x"), parts("ls > 2x"));
     assertRefused("", "empty command line");
     assertRefused("  \n\t ", "empty command line");
     assertRefused("ls\0", "NUL byte");
