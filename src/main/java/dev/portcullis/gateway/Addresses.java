@@ -4,6 +4,8 @@ package dev.portcullis.gateway;
 public final class Addresses {
   /** Request/reply: {@code JudgeRequest} → {@code Judgement}. */
   public static final String POLICY_JUDGE = "portcullis.policy.judge";
+  /** Request/reply: {@code SshRequest} → {@code SshJudgement} (SSH exec, shell, subsystem, forwards). */
+  public static final String POLICY_JUDGE_SSH = "portcullis.policy.judge-ssh";
   /** Request/reply: {@code AdmitRequest} → {@code Admission}. */
   public static final String POLICY_ADMIT = "portcullis.policy.admit";
   /** Send, no reply: {@code SessionEvent}. */

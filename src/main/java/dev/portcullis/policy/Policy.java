@@ -2,6 +2,8 @@ package dev.portcullis.policy;
 
 import dev.portcullis.identity.Identity;
 import dev.portcullis.masking.Classifier;
+import dev.portcullis.ssh.command.CommandGlob;
+import dev.portcullis.ssh.command.CommandText;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -51,10 +53,14 @@ public record Policy(
   public enum Action { ALLOW, DENY, REVIEW }
 
   /**
-   * One rule.
+   * One rule. A rule lists either SQL statement kinds ({@code kinds}, with {@code tables}/{@code functions}) or SSH
+   * kinds ({@code sshActions}, with {@code commands}); the loader never mixes them, so a SQL rule never judges an
+   * SSH request and an SSH rule never judges a statement.
    *
-   * @param tables    empty = any tables
-   * @param functions function names this allow rule adds to the built-in safe list; {@code "*"} = every function
+   * @param tables     empty = any tables
+   * @param functions  function names this allow rule adds to the built-in safe list; {@code "*"} = every function
+   * @param sshActions the SSH kinds this rule lists (empty for a SQL rule)
+   * @param commands   globs over an exec part, a subsystem name or a forward's {@code host:port}; empty = any
    */
   public record Rule(
       String name,
@@ -63,7 +69,9 @@ public record Policy(
       List<TableGlob> tables,
       Set<String> functions,
       List<String> approverGroups,
-      ApprovalTerms approval) {
+      ApprovalTerms approval,
+      Set<SshAction> sshActions,
+      List<CommandGlob> commands) {
 
     public Rule {
       kinds = Set.copyOf(kinds);
@@ -71,11 +79,60 @@ public record Policy(
       functions = Set.copyOf(functions);
       approverGroups = List.copyOf(approverGroups);
       approval = approval == null ? ApprovalTerms.DEFAULT : approval;
+      sshActions = sshActions.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(sshActions));
+      commands = List.copyOf(commands);
+    }
+
+    /** A SQL rule. */
+    public Rule(String name, Action action, Set<StatementKind> kinds, List<TableGlob> tables, Set<String> functions,
+        List<String> approverGroups, ApprovalTerms approval) {
+      this(name, action, kinds, tables, functions, approverGroups, approval, Set.of(), List.of());
     }
 
     public Rule(String name, Action action, Set<StatementKind> kinds, List<TableGlob> tables, Set<String> functions,
         List<String> approverGroups) {
       this(name, action, kinds, tables, functions, approverGroups, ApprovalTerms.DEFAULT);
+    }
+
+    /** An SSH rule. */
+    public static Rule ssh(String name, Action action, Set<SshAction> actions, List<CommandGlob> commands,
+        List<String> approverGroups, ApprovalTerms approval) {
+      return new Rule(name, action, Set.of(), List.of(), Set.of(), approverGroups, approval, actions, commands);
+    }
+
+    /** Lists exec, and a glob matches the part (or there are none). Allow: exact case; deny/review: any case. */
+    public boolean matchesExec(CommandText part) {
+      if (!sshActions.contains(SshAction.EXEC)) {
+        return false;
+      }
+      for (CommandGlob g : commands) {
+        if (g.matches(part, action != Action.ALLOW)) {
+          return true;
+        }
+      }
+      return commands.isEmpty();
+    }
+
+    /**
+     * Lists the (non-exec) action and, for subsystem and port-forward, a glob matches the detail (or there are
+     * none). Shell, agent-forward and x11 have no detail: listing them is the whole match.
+     */
+    public boolean matchesSsh(SshAction requested, String detail) {
+      if (requested == SshAction.EXEC) {
+        throw new IllegalArgumentException("exec is matched part by part: use matchesExec");
+      }
+      if (!sshActions.contains(requested)) {
+        return false;
+      }
+      if (!requested.hasDetail() || commands.isEmpty()) {
+        return true;
+      }
+      for (CommandGlob g : commands) {
+        if (detail != null && g.matches(detail, action != Action.ALLOW)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Allow: every table matches (exact case). Deny/review: any table matches (case ignored). No globs: true. */

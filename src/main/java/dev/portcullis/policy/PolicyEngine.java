@@ -157,6 +157,23 @@ public final class PolicyEngine {
     return analyzer.split(sql);
   }
 
+  /**
+   * Judges one SSH request (design-notes §2–3). Synchronous and cheap — no analysis pool, no cache: splitting a
+   * command line is linear and bounded — so it answers on the caller's thread. Never throws: every failure is a
+   * deny.
+   */
+  public SshJudgement judgeSsh(SshRequest request) {
+    try {
+      List<Policy> applicable = current.applicable(request.identity(), request.target());
+      if (applicable.isEmpty()) {
+        return SshJudgement.refuse(noPolicy(request.identity(), request.target()));
+      }
+      return SshPolicyEvaluator.decide(applicable, request.action(), request.detail());
+    } catch (RuntimeException | StackOverflowError e) {
+      return SshJudgement.refuse("internal error while judging the request");
+    }
+  }
+
   static Judgement refuse(String reason) {
     return new Judgement(List.of(), new Decision.Deny(null, null, reason));
   }

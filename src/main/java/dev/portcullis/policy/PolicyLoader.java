@@ -4,6 +4,7 @@ import dev.portcullis.config.YamlDocument;
 import dev.portcullis.config.YamlException;
 import dev.portcullis.config.YamlMap;
 import dev.portcullis.masking.Classifier;
+import dev.portcullis.ssh.command.CommandGlob;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -32,10 +33,12 @@ public final class PolicyLoader {
       "audit");
   private static final Set<String> SUBJECTS = YamlMap.allowed("groups", "users");
   private static final Set<String> RULE = YamlMap.allowed("name", "action", "statements", "tables", "functions",
-      "approvers", "approval");
+      "approvers", "approval", "commands");
   private static final Set<String> APPROVAL = YamlMap.allowed("mode", "timeout", "grantTtl");
   private static final Set<String> MASKING = YamlMap.allowed("name", "columns", "names", "classifiers",
       "strategy");
+  /** Longer commands globs are refused: no real rule needs one, and matching costs grow with the length. */
+  static final int MAX_COMMAND_GLOB = 1024;
   private static final Set<String> STRATEGIES = YamlMap.allowed("redact", "partial", "hash", "null");
 
   private PolicyLoader() {}
@@ -165,16 +168,31 @@ public final class PolicyLoader {
       throw r.error("statements", "rule '" + name + "' lists no statements (kinds)");
     }
     Set<StatementKind> kinds = new LinkedHashSet<>();
+    Set<SshAction> sshActions = EnumSet.noneOf(SshAction.class);
     Set<String> known = new TreeSet<>();
     for (StatementKind k : StatementKind.values()) {
       known.add(k.yamlName());
     }
     for (String k : kindNames) {
-      if (!known.contains(k)) {
+      if (known.contains(k)) {
+        kinds.add(StatementKind.fromYaml(k));
+      } else if (SshAction.fromYaml(k) != null) {
+        sshActions.add(SshAction.fromYaml(k));
+      } else {
         throw r.error("statements", "rule '" + name + "': unknown statement kind '" + k + "' (expected: "
-            + String.join(", ", kindOrder()) + ")");
+            + String.join(", ", kindOrder()) + "; for SSH: " + String.join(", ", sshKindOrder()) + ")");
       }
-      kinds.add(StatementKind.fromYaml(k));
+    }
+    if (!sshActions.isEmpty()) {
+      if (!kinds.isEmpty()) {
+        throw r.error("statements", "rule '" + name + "' mixes SQL statement kinds and SSH kinds; write a rule for "
+            + "each");
+      }
+      return sshRule(r, name, action, sshActions);
+    }
+    if (r.keys().contains("commands")) {
+      throw r.error("commands", "rule '" + name + "': commands apply to SSH kinds (exec, subsystem, port-forward),"
+          + " not to SQL statement kinds (use tables)");
     }
     List<TableGlob> tables = new ArrayList<>();
     for (String t : r.strings("tables")) {
@@ -191,21 +209,93 @@ public final class PolicyLoader {
     if (!functions.isEmpty() && action != Policy.Action.ALLOW) {
       throw r.error("functions", "rule '" + name + "': functions can only be listed on allow rules");
     }
-    List<String> approvers = List.of();
-    if (r.has("approvers")) {
-      if (action != Policy.Action.REVIEW) {
-        throw r.error("approvers", "rule '" + name + "': approvers belong to review rules only");
+    return new Policy.Rule(name, action, kinds, tables, functions, approvers(r, name, action),
+        terms(r, name, action));
+  }
+
+  /**
+   * A rule of SSH kinds: {@code tables}/{@code functions} are refused, and so are {@code commands} that would
+   * read ambiguously — on a kind without a detail (shell, agent-forward, x11: listing them beside commands would
+   * look restricted and be wide open) or on several kinds at once (an exec glob is not a {@code host:port} glob).
+   */
+  private static Policy.Rule sshRule(YamlMap r, String name, Policy.Action action, Set<SshAction> actions) {
+    for (String key : List.of("tables", "functions")) {
+      if (r.keys().contains(key)) {
+        throw r.error(key, "rule '" + name + "': " + key + " apply to SQL statement kinds, not to SSH kinds "
+            + "(use commands)");
       }
-      approvers = r.map("approvers", "approvers", Set.of("groups")).strings("groups");
     }
-    Policy.ApprovalTerms terms = Policy.ApprovalTerms.DEFAULT;
-    if (r.has("approval")) {
-      if (action != Policy.Action.REVIEW) {
-        throw r.error("approval", "rule '" + name + "': approval terms belong to review rules only");
+    List<CommandGlob> commands = new ArrayList<>();
+    if (r.keys().contains("commands")) {
+      List<String> globs = r.strings("commands");
+      if (globs.isEmpty()) {
+        throw r.error("commands", "rule '" + name + "' lists no commands (leave commands out to match any)");
       }
-      terms = approvalTerms(r.map("approval", "approval", APPROVAL), name);
+      List<String> bare = new ArrayList<>();
+      for (SshAction a : actions) {
+        if (!a.hasDetail()) {
+          bare.add(a.yamlName());
+        }
+      }
+      if (!bare.isEmpty()) {
+        throw r.error("commands", "rule '" + name + "': commands cannot restrict " + String.join(", ", bare)
+            + " (no command to match); list it in a rule without commands");
+      }
+      if (actions.size() > 1) {
+        throw r.error("commands", "rule '" + name + "': a rule with commands lists exactly one of exec, subsystem,"
+            + " port-forward (their globs match different things)");
+      }
+      for (String g : globs) {
+        String problem = commandGlobProblem(g);
+        if (problem != null) {
+          throw r.error("commands", "rule '" + name + "': commands glob '" + g + "' " + problem);
+        }
+        commands.add(new CommandGlob(g));
+      }
     }
-    return new Policy.Rule(name, action, kinds, tables, functions, approvers, terms);
+    return Policy.Rule.ssh(name, action, actions, commands, approvers(r, name, action), terms(r, name, action));
+  }
+
+  /**
+   * Parts are matched with their words joined by single spaces, so a glob with a leading, trailing or doubled
+   * space would match nothing — and a deny rule built on it would silently protect nothing.
+   */
+  private static String commandGlobProblem(String glob) {
+    if (glob.isBlank()) {
+      return "is empty";
+    }
+    if (glob.length() > MAX_COMMAND_GLOB) {
+      return "is longer than " + MAX_COMMAND_GLOB + " characters";
+    }
+    if (glob.startsWith(" ") || glob.endsWith(" ") || glob.contains("  ")) {
+      return "has a leading, trailing or doubled space (commands are matched with single spaces between words)";
+    }
+    for (int i = 0; i < glob.length(); i++) {
+      if (Character.getType(glob.charAt(i)) == Character.CONTROL) {
+        return "contains a control character (tabs and newlines never appear between words)";
+      }
+    }
+    return null;
+  }
+
+  private static List<String> approvers(YamlMap r, String name, Policy.Action action) {
+    if (!r.has("approvers")) {
+      return List.of();
+    }
+    if (action != Policy.Action.REVIEW) {
+      throw r.error("approvers", "rule '" + name + "': approvers belong to review rules only");
+    }
+    return r.map("approvers", "approvers", Set.of("groups")).strings("groups");
+  }
+
+  private static Policy.ApprovalTerms terms(YamlMap r, String name, Policy.Action action) {
+    if (!r.has("approval")) {
+      return Policy.ApprovalTerms.DEFAULT;
+    }
+    if (action != Policy.Action.REVIEW) {
+      throw r.error("approval", "rule '" + name + "': approval terms belong to review rules only");
+    }
+    return approvalTerms(r.map("approval", "approval", APPROVAL), name);
   }
 
   private static Policy.ApprovalTerms approvalTerms(YamlMap a, String rule) {
@@ -223,6 +313,14 @@ public final class PolicyLoader {
       throw a.error("grantTtl", "rule '" + rule + "': grantTtl must be more than 0 and at most 24h");
     }
     return new Policy.ApprovalTerms(retry, timeout, ttl);
+  }
+
+  private static List<String> sshKindOrder() {
+    List<String> out = new ArrayList<>();
+    for (SshAction a : SshAction.values()) {
+      out.add(a.yamlName());
+    }
+    return out;
   }
 
   private static List<String> kindOrder() {

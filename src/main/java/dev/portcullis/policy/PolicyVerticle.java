@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Event-bus adapter of {@link PolicyEngine}: {@link Addresses#POLICY_JUDGE} ({@link JudgeRequest} →
- * {@link Judgement}) and {@link Addresses#POLICY_ADMIT} ({@link AdmitRequest} → {@link Admission}). Fails closed:
+ * {@link Judgement}), {@link Addresses#POLICY_ADMIT} ({@link AdmitRequest} → {@link Admission}) and
+ * {@link Addresses#POLICY_JUDGE_SSH} ({@link SshRequest} → {@link SshJudgement}). Fails closed:
  * any internal failure replies a deny / a refusal, so no request is left hanging or let through.
  */
 public final class PolicyVerticle extends VerticleBase {
@@ -39,7 +40,8 @@ public final class PolicyVerticle extends VerticleBase {
     // Loop-local too, so a cached decision is answered without waking another thread (see LoopAffinity).
     return Future.all(
         LoopAffinity.<JudgeRequest>consumer(vertx, Addresses.POLICY_JUDGE, this::judge, consumers),
-        LoopAffinity.<AdmitRequest>consumer(vertx, Addresses.POLICY_ADMIT, this::admit, consumers));
+        LoopAffinity.<AdmitRequest>consumer(vertx, Addresses.POLICY_ADMIT, this::admit, consumers),
+        LoopAffinity.<SshRequest>consumer(vertx, Addresses.POLICY_JUDGE_SSH, this::judgeSsh, consumers));
   }
 
   @Override
@@ -65,6 +67,18 @@ public final class PolicyVerticle extends VerticleBase {
         message.reply(PolicyEngine.refuse("internal error while judging the statement"));
       }
     });
+  }
+
+  /** Judged right here: cheap and bounded (see {@link PolicyEngine#judgeSsh}), nothing blocks. */
+  private void judgeSsh(Message<SshRequest> message) {
+    SshJudgement judgement;
+    try {
+      judgement = engine.judgeSsh(message.body());
+    } catch (RuntimeException e) {
+      LOG.error("judging an SSH request failed, denying: {}", e.toString());
+      judgement = SshJudgement.refuse("internal error while judging the request");
+    }
+    message.reply(judgement);
   }
 
   private void admit(Message<AdmitRequest> message) {

@@ -29,7 +29,9 @@ public record TableGlob(String pattern) {
     int star = -1;
     int mark = 0;
     while (si < s.length()) {
-      if (pi < p.length() && (p.charAt(pi) == '?' || p.charAt(pi) == s.charAt(si))) {
+      // a star is always a star, even facing a '*' in the name (a quoted identifier may hold one): matching it as
+      // a literal there would drop the backtrack point and let a deny glob miss
+      if (pi < p.length() && p.charAt(pi) != '*' && (p.charAt(pi) == '?' || p.charAt(pi) == s.charAt(si))) {
         pi++;
         si++;
       } else if (pi < p.length() && p.charAt(pi) == '*') {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PolicyCheckCommandTest {
   @TempDir static Path dir;
   static Path config;
+  static Path sshConfig;
 
   @BeforeAll
   static void writeConfig() throws Exception {
@@ -27,6 +28,85 @@ class PolicyCheckCommandTest {
           orders: { type: postgres, host: 127.0.0.1, port: 5432, database: orders, username: gw, passwordFile: orders.pw }
         policies: %s
         """.formatted(Path.of("policies").toAbsolutePath()));
+    sshConfig = dir.resolve("ssh.yaml");
+    Files.writeString(sshConfig, """
+        oidc: { issuer: "https://idp.example.com", audience: portcullis }
+        targets:
+          orders: { type: postgres, host: 127.0.0.1, port: 5432, database: orders, username: gw, passwordFile: orders.pw }
+        policies: %s
+        """.formatted(Path.of("src/test/resources/dev/portcullis/policy/ssh").toAbsolutePath()));
+  }
+
+  private static Run ssh(String groups, String... request) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    try {
+      String[] args = new String[8 + request.length];
+      System.arraycopy(new String[] {"policy", "check", "--config", sshConfig.toString(), "--groups", groups,
+          "--target", "build-box"}, 0, args, 0, 8);
+      System.arraycopy(request, 0, args, 8, request.length);
+      return new Run(Main.run(args), buffer.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(old);
+    }
+  }
+
+  @Test
+  void sshExecListsEachPartAndExitsLikeSql() {
+    Run ok = ssh("ai-agents", "--ssh", "git status && ls -la");
+    assertEquals(0, ok.exit(), ok.out());
+    assertTrue(ok.out().contains("command 1: git status"), ok.out());
+    assertTrue(ok.out().contains("command 2: ls -la"), ok.out());
+    assertTrue(ok.out().contains("allow (rule 'read-only-commands' of policy 'agents-on-build-box'): all 2 commands"),
+        ok.out());
+
+    Run split = ssh("ai-agents", "--ssh", "git status; rm -rf /");
+    assertEquals(10, split.exit(), split.out());
+    assertTrue(split.out().contains("deny (rule 'never-delete' of policy 'agents-on-build-box'): exec 'rm -rf /' is denied"),
+        split.out());
+
+    Run sub = ssh("ai-agents", "--ssh", "ls $(curl x)");
+    assertEquals(10, sub.exit(), sub.out());
+    assertTrue(sub.out().contains("command 2 (in a command substitution): curl x"), sub.out());
+
+    Run redirect = ssh("ai-agents", "--ssh", "ls > /etc/passwd");
+    assertEquals(10, redirect.exit(), redirect.out());
+    assertTrue(redirect.out().contains("matched as: ls >/etc/passwd"), redirect.out());
+
+    Run review = ssh("ai-agents", "--ssh", "git pull origin main");
+    assertEquals(11, review.exit(), review.out());
+
+    Run refused = ssh("ai-agents", "--ssh", "echo 'oops");
+    assertEquals(10, refused.exit(), refused.out());
+    assertTrue(refused.out().contains("cannot follow the command line: unterminated single quote"), refused.out());
+  }
+
+  @Test
+  void sshActionsOtherThanExec() {
+    assertEquals(0, ssh("ai-agents", "--ssh-action", "subsystem", "sftp").exit());
+    assertEquals(0, ssh("ai-agents", "--ssh-action", "port-forward", "db.internal:5432").exit());
+    Run forward = ssh("ai-agents", "--ssh-action", "port-forward", "db.internal:22");
+    assertEquals(10, forward.exit(), forward.out());
+    assertTrue(forward.out().contains("request: forward db.internal:22"), forward.out());
+    assertTrue(forward.out().contains("no rule allows port-forward to 'db.internal:22'"), forward.out());
+    assertEquals(10, ssh("ai-agents", "--ssh-action", "shell").exit());
+    assertEquals(11, ssh("oncall", "--ssh-action", "shell").exit());
+    assertEquals(10, ssh("ai-agents", "--ssh-action", "x11").exit());
+    assertEquals(0, ssh("ai-agents", "--ssh-action", "exec", "git status").exit());
+    Run nobody = ssh("contractors", "--ssh", "ls");
+    assertEquals(10, nobody.exit(), nobody.out());
+    assertTrue(nobody.out().contains("connection refused"), nobody.out());
+  }
+
+  @Test
+  void sshUsageErrorsExitTwo() {
+    assertEquals(2, ssh("ai-agents", "--ssh-action", "teleport", "x").exit());
+    assertEquals(2, ssh("ai-agents", "--ssh-action", "subsystem").exit());
+    assertEquals(2, ssh("ai-agents", "--ssh-action", "shell", "extra").exit());
+    assertEquals(2, ssh("ai-agents", "--ssh", "ls", "--ssh-action", "shell").exit());
+    assertEquals(2, ssh("ai-agents", "--ssh", "ls", "SELECT 1").exit());
+    assertEquals(2, ssh("ai-agents").exit());
   }
 
   record Run(int exit, String out) {}

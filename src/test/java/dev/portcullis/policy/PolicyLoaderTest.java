@@ -45,7 +45,7 @@ class PolicyLoaderTest {
   void typoInRuleKeyIsAnErrorWithFileLineColumn() throws IOException {
     YamlException e = refused(GOOD.replace("tables:", "tabels:"));
     assertEquals(dir.resolve("a.yaml") + ":9:9: unknown key 'tabels' in rule (expected one of: name, action, "
-        + "statements, tables, functions, approvers, approval)", e.getMessage());
+        + "statements, tables, functions, approvers, approval, commands)", e.getMessage());
   }
 
   @Test
@@ -224,6 +224,9 @@ class PolicyLoaderTest {
     assertTrue(new TableGlob("public.t?").matches("public.t1", false));
     assertFalse(new TableGlob("public.t?").matches("public.t12", false));
     assertFalse(new TableGlob("public.Orders").matches("public.orders", false));
+    // a quoted schema may start with '*': the glob's star must stay a star there, or a deny would miss it
+    assertTrue(new TableGlob("*.secrets").matches("*x.secrets", true));
+    assertTrue(new TableGlob("*.secrets").matches("*.secrets", false));
     assertTrue(new TableGlob("public.Orders").matches("public.orders", true));
     assertTrue(new TableGlob("*").matches("pg_catalog.pg_authid", false));
   }
