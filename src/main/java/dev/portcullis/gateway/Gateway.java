@@ -8,6 +8,13 @@ import dev.portcullis.approval.ApprovalService;
 import dev.portcullis.approval.ApprovalVerticle;
 import dev.portcullis.config.EventsConfig;
 import dev.portcullis.config.GatewayConfig;
+import dev.portcullis.events.SessionInfo;
+import dev.portcullis.ssh.BusSshPolicy;
+import dev.portcullis.ssh.ChannelRecorders;
+import dev.portcullis.ssh.PublishedSshSessionEvents;
+import dev.portcullis.ssh.SshTerminationVerticle;
+import dev.portcullis.ssh.recording.FrameFlushTimer;
+import dev.portcullis.ssh.recording.FrameRecorder;
 import dev.portcullis.events.BusEventPublisher;
 import dev.portcullis.events.EventPublisher;
 import dev.portcullis.events.EventPublisherVerticle;
@@ -137,6 +144,7 @@ public final class Gateway {
           return deploy(PgTerminationVerticle.instances(config.postgres(), config.gatewayId(), created,
               events, health, maskingKey), cores);
         })
+        .compose(v -> startSsh(config, events))
         .compose(v -> startAdmin(config, sources))
         .map(v -> {
           LOG.info("gateway '{}' listening for PostgreSQL on {}:{}, targets {}, policies {}", config.gatewayId(),
@@ -146,6 +154,24 @@ public final class Gateway {
   }
 
   /** The admin HTTP listener, last and only when configured; an isolated block so it can change on its own. */
+  /**
+   * The SSH listener when {@code listen.ssh} is set: the same token validator and policy verticle as PostgreSQL;
+   * every exec and shell channel recorded as {@code io.frame} events (sent unbatched: MINA's threads write them).
+   */
+  private Future<Void> startSsh(GatewayConfig config, EventPublisher events) {
+    if (config.ssh() == null) {
+      return Future.succeededFuture();
+    }
+    EventPublisher frames = BusEventPublisher.unbatched(vertx);
+    ChannelRecorders recorders = (agent, statementId, pty, cols, rows) -> FrameFlushTimer.start(vertx,
+        FrameRecorder.open(frames, new SessionInfo(agent.sessionId(), config.gatewayId(), agent.identity(),
+            agent.target().name(), PublishedSshSessionEvents.PROTOCOL), statementId, pty, cols, rows));
+    return deploy(() -> new SshTerminationVerticle(config.ssh(), config.sshTargets(), validator,
+        new BusSshPolicy(vertx), new PublishedSshSessionEvents(events, config.gatewayId()), recorders), 1)
+        .onSuccess(v -> LOG.info("gateway '{}' listening for SSH on {}:{}, targets {}", config.gatewayId(),
+            config.ssh().host(), config.ssh().port(), config.sshTargets().keySet()));
+  }
+
   private Future<Void> startAdmin(GatewayConfig config, MetricSources sources) {
     if (config.admin() == null) {
       return Future.succeededFuture();
