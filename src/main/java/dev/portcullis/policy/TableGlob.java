@@ -22,32 +22,12 @@ public record TableGlob(String pattern) {
     return match(pattern, table);
   }
 
-  /** Iterative wildcard match with single backtrack point: linear-ish, no recursion on hostile input. */
+  /**
+   * The same wildcard match as SSH command globs without redirections (one backtrack point, no recursion on hostile
+   * input; a star is always a star, even facing a '*' in a quoted name, so a deny glob cannot miss).
+   */
   static boolean match(String p, String s) {
-    int pi = 0;
-    int si = 0;
-    int star = -1;
-    int mark = 0;
-    while (si < s.length()) {
-      // a star is always a star, even facing a '*' in the name (a quoted identifier may hold one): matching it as
-      // a literal there would drop the backtrack point and let a deny glob miss
-      if (pi < p.length() && p.charAt(pi) != '*' && (p.charAt(pi) == '?' || p.charAt(pi) == s.charAt(si))) {
-        pi++;
-        si++;
-      } else if (pi < p.length() && p.charAt(pi) == '*') {
-        star = pi++;
-        mark = si;
-      } else if (star >= 0) {
-        pi = star + 1;
-        si = ++mark;
-      } else {
-        return false;
-      }
-    }
-    while (pi < p.length() && p.charAt(pi) == '*') {
-      pi++;
-    }
-    return pi == p.length();
+    return dev.portcullis.ssh.command.CommandGlob.matchPlain(p, s, false);
   }
 
   @Override

@@ -37,7 +37,7 @@ public record CommandGlob(String pattern) {
    * Without protected characters: the classic iterative match with one backtrack point (the last star), which is
    * exact when a star may match anything, and close to linear in practice.
    */
-  static boolean matchPlain(String p, String s, boolean ignoreCase) {
+  public static boolean matchPlain(String p, String s, boolean ignoreCase) {
     int pi = 0;
     int si = 0;
     int star = -1;
