@@ -25,7 +25,10 @@ final class ProducerProperties {
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+    // One request in flight per broker: a retried batch (NOT_LEADER_OR_FOLLOWER while a new topic elects its
+    // leader) is resent before any later batch goes out. With five, CI saw a session's later records appended
+    // before its earlier ones despite idempotence, and consumers that keep the first copy read them out of order.
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     p.put(ProducerConfig.RETRIES_CONFIG, String.valueOf(Integer.MAX_VALUE));
     // Never give up on a record inside the producer: a record that expired there while later ones got through
     // would break per-session order. An outage just keeps records waiting (and the spool growing).
