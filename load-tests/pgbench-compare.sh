@@ -32,6 +32,7 @@ SCALE=${SCALE:-10}
 GW_PORT=${GW_PORT:-25432}
 PG_PORT=${PG_PORT:-25433}
 ISSUER_PORT=${ISSUER_PORT:-28080}
+ADMIN_PORT=${ADMIN_PORT:-28081}
 BOUNCER_PORT=${BOUNCER_PORT:-25434}
 PGBOUNCER=${PGBOUNCER:-1}
 RELAY=${RELAY:-1}
@@ -43,18 +44,26 @@ work=$(mktemp -d /tmp/portcullis-bench.XXXXXX)
 chmod 755 "$work"
 
 ./portcullis dev --data "$work" --port "$GW_PORT" --postgres-port "$PG_PORT" --issuer-port "$ISSUER_PORT" \
+  --admin-port "$ADMIN_PORT" \
   --policies load-tests/policies >"$work/gateway.log" 2>&1 &
 gw=$!
 bouncer=
 relay=
 broker=
 kgw=
+# Stops a process and the children it started: the wrapper scripts (./portcullis, kafka-broker.sh) run java as a
+# child, which killing the wrapper alone would leave running, holding the benchmark's ports.
+kill_tree() {
+  pkill -TERM -P "$1" 2>/dev/null || true
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
 cleanup() {
   if [[ -n $bouncer ]]; then kill "$bouncer" 2>/dev/null || true; fi
   if [[ -n $relay ]]; then kill "$relay" 2>/dev/null || true; fi
-  if [[ -n $kgw ]]; then kill "$kgw" 2>/dev/null; wait "$kgw" 2>/dev/null || true; fi
-  if [[ -n $broker ]]; then kill "$broker" 2>/dev/null; wait "$broker" 2>/dev/null || true; fi
-  kill $gw 2>/dev/null; wait $gw 2>/dev/null || true
+  if [[ -n $kgw ]]; then kill_tree "$kgw"; fi
+  if [[ -n $broker ]]; then kill_tree "$broker"; fi
+  kill_tree "$gw"
 }
 trap cleanup EXIT
 
@@ -124,7 +133,9 @@ if [[ $KAFKA == 1 ]]; then
   broker=$!
   await_line "$work/kafka.out" "kafka broker ready" $broker
   # The dev gateway's own config, on another port and with the Kafka sink instead of the journal.
-  sed -e "s/port: $GW_PORT }/port: $GW_KAFKA_PORT }/" -e '/^events:/,$d' "$work/portcullis.yaml" >"$work/kafka-gateway.yaml"
+  # the second gateway listens on its own port and has no admin listener (the dev gateway's is bound)
+  sed -e "s/port: $GW_PORT }/port: $GW_KAFKA_PORT }/" -e '/^  admin: /d' -e '/^events:/,$d' "$work/portcullis.yaml" \
+    >"$work/kafka-gateway.yaml"
   cat >>"$work/kafka-gateway.yaml" <<EOF
 events:
   sink: kafka
