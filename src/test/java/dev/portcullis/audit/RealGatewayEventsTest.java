@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -105,14 +104,7 @@ class RealGatewayEventsTest {
     ApprovalRequest approved;
     ApprovalRequest denied;
     try (Connection c = gateway.connect(gateway.token(agent, "held-agents"))) {
-      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO scratch (v) VALUES (?)")) {
-          ps.setString(1, value);
-          return ps.executeUpdate();
-        } catch (SQLException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> dev.portcullis.e2e.GatewayHarness.insertScratch(c, value));
       approved = pending(gateway, agent);
       await(gateway.gateway.approvals().decide(approved.approvalId(), owner, true, "looks fine"));
       assertEquals(1, insert.get(30, TimeUnit.SECONDS));

@@ -50,14 +50,7 @@ class ApprovalEndToEndTest {
     String value = "held-" + UUID.randomUUID();
     String agent = "agent-" + UUID.randomUUID();
     try (Connection c = harness.connect(harness.token(agent, "held-agents"))) {
-      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO scratch (v) VALUES (?)")) {
-          ps.setString(1, value);
-          return ps.executeUpdate();
-        } catch (SQLException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> GatewayHarness.insertScratch(c, value));
       ApprovalRequest r = awaitRequest(x -> x.parameters().contains(value));
       assertEquals("INSERT INTO scratch (v) VALUES ($1)", r.text());
       assertEquals(List.of(value), r.parameters());
@@ -89,14 +82,7 @@ class ApprovalEndToEndTest {
   void redactedLiteralsStayHiddenFromApproversButTheExactValuesRun() throws Exception {
     String value = "quiet-" + UUID.randomUUID();
     try (Connection c = harness.connect(harness.token("quiet-agent", "quiet-agents"))) {
-      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO scratch (v) VALUES (?)")) {
-          ps.setString(1, value);
-          return ps.executeUpdate();
-        } catch (SQLException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> GatewayHarness.insertScratch(c, value));
       ApprovalRequest r = awaitRequest(x -> x.requester().equals("quiet-agent"));
       assertEquals(r.fingerprint(), r.text());
       assertEquals(List.of("?"), r.parameters());

@@ -174,7 +174,7 @@ class ChatApprovalEndToEndTest {
   void anOwnersClickRunsTheHeldInsertOnceAndTheMessageShowsTheOutcome() throws Exception {
     String value = "chat-approved-" + UUID.randomUUID();
     try (Connection c = KafkaGatewayFixture.connect(portA, token("agent-approve", "held-agents"))) {
-      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> insert(c, value));
+      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> GatewayHarness.insertScratch(c, value));
       Call posted = awaitPost(value);
       ApprovalRequest r = awaitRequest(a, x -> x.parameters().contains(value));
       assertEquals(r.approvalId(), approvalId(posted), "the message's buttons carry the held request's id");
@@ -216,7 +216,7 @@ class ChatApprovalEndToEndTest {
   void anOwnersDenyReachesTheAgentAs42501NamingApproverAndReason() throws Exception {
     String value = "chat-denied-" + UUID.randomUUID();
     try (Connection c = KafkaGatewayFixture.connect(portA, token("agent-deny", "held-agents"))) {
-      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> insert(c, value));
+      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> GatewayHarness.insertScratch(c, value));
       Call posted = awaitPost(value);
       String id = approvalId(posted);
       assertEquals(200, ChatStandIn.click(actions, SIGNING_SECRET, posted, ALICE, "deny").status());
@@ -261,7 +261,7 @@ class ChatApprovalEndToEndTest {
     String value = "chat-self-" + UUID.randomUUID();
     // the agent is in owners too: only being the requester stops it
     try (Connection c = KafkaGatewayFixture.connect(portA, token(SELF_SUBJECT, "held-agents", "owners"))) {
-      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> insert(c, value));
+      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> GatewayHarness.insertScratch(c, value));
       Call posted = awaitPost(value);
       String id = approvalId(posted);
       Sent self = ChatStandIn.click(actions, SIGNING_SECRET, posted, SELF, "approve");
@@ -289,7 +289,7 @@ class ChatApprovalEndToEndTest {
   void usersOutsideTheApproverGroupsAndUnmappedUsersAreRefused() throws Exception {
     String value = "chat-outsider-" + UUID.randomUUID();
     try (Connection c = KafkaGatewayFixture.connect(portB, token("agent-outsider", "held-agents"))) {
-      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> insert(c, value));
+      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> GatewayHarness.insertScratch(c, value));
       Call posted = awaitPost(value);
       String id = approvalId(posted);
       assertEquals(200, ChatStandIn.click(actions, SIGNING_SECRET, posted, CAROL, "approve").status());
@@ -315,7 +315,7 @@ class ChatApprovalEndToEndTest {
   void aReplayedApproveCallbackPublishesNothingMoreAndRunsNothingTwice() throws Exception {
     String value = "chat-replay-" + UUID.randomUUID();
     try (Connection c = KafkaGatewayFixture.connect(portA, token("agent-replay", "held-agents"))) {
-      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> insert(c, value));
+      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> GatewayHarness.insertScratch(c, value));
       Call posted = awaitPost(value);
       String id = approvalId(posted);
       Sent approve = ChatStandIn.click(actions, SIGNING_SECRET, posted, ALICE, "approve");
@@ -340,7 +340,7 @@ class ChatApprovalEndToEndTest {
   void forgedOrTamperedCallbacksAre401AndPublishNothing() throws Exception {
     String value = "chat-forged-" + UUID.randomUUID();
     try (Connection c = KafkaGatewayFixture.connect(portA, token("agent-forged", "held-agents"))) {
-      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> insert(c, value));
+      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> GatewayHarness.insertScratch(c, value));
       Call posted = awaitPost(value);
       String id = approvalId(posted);
       String ts = Long.toString(Instant.now().getEpochSecond());
@@ -396,7 +396,7 @@ class ChatApprovalEndToEndTest {
     Vertx vertx = Vertx.vertx();
     Gateway c1 = GatewayHarness.await(Gateway.start(vertx, config("gw-c", port, spool)));
     Connection c = KafkaGatewayFixture.connect(port, token("agent-restart", "held-agents"));
-    CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> insert(c, value));
+    CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> GatewayHarness.insertScratch(c, value));
     Call posted = awaitPost(value);
     String id = approvalId(posted);
 
@@ -562,15 +562,6 @@ class ChatApprovalEndToEndTest {
 
   private static List<ApprovalDecision.Outcome> outcomes(String approvalId) {
     return decisions(approvalId).stream().map(ApprovalDecision::outcome).toList();
-  }
-
-  private static int insert(Connection c, String value) {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO scratch (v) VALUES (?)")) {
-      ps.setString(1, value);
-      return ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new CompletionException(e);
-    }
   }
 
   private static int execute(Connection c, String sql) {

@@ -185,6 +185,20 @@ public final class GatewayHarness {
     }
   }
 
+  /**
+   * {@code INSERT INTO scratch (v) VALUES (?)} with {@code value} bound, as a prepared statement (so the gateway sees
+   * the extended protocol and Bind values); a refusal fails with the driver's exception as the cause, also through
+   * {@code CompletableFuture.supplyAsync(() -> insertScratch(c, v)).get()}.
+   */
+  public static int insertScratch(Connection c, String value) {
+    try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO scratch (v) VALUES (?)")) {
+      ps.setString(1, value);
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new java.util.concurrent.CompletionException(e);
+    }
+  }
+
   /** Like {@link #await}, but a failed future throws its own failure (so a test can assert on its type). */
   static <T> T outcome(Future<T> future) throws Exception {
     try {

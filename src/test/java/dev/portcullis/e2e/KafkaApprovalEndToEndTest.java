@@ -100,7 +100,7 @@ class KafkaApprovalEndToEndTest {
   void heldOnOneGatewayDecidedOnTheOtherRunsOnceWhereItWaits() throws Exception {
     String value = "kafka-held-" + UUID.randomUUID();
     try (Connection c = KafkaGatewayFixture.connect(portA, token("agent-k"))) {
-      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> insert(c, value));
+      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> GatewayHarness.insertScratch(c, value));
       ApprovalRequest r = awaitRequest(b, x -> x.parameters().contains(value));
       assertEquals("gw-a", r.session().gatewayId());
       assertEquals(0, count(value));
@@ -120,7 +120,7 @@ class KafkaApprovalEndToEndTest {
   void deniedOnTheOtherGatewayReachesTheAgentWithApproverAndReason() throws Exception {
     String value = "kafka-denied-" + UUID.randomUUID();
     try (Connection c = KafkaGatewayFixture.connect(portA, token("agent-k2"))) {
-      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> insert(c, value));
+      CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> GatewayHarness.insertScratch(c, value));
       ApprovalRequest r = awaitRequest(b, x -> x.parameters().contains(value));
       GatewayHarness.await(b.approvals().decide(r.approvalId(), OWNER, false, "use the staging table"));
       ExecutionException e = assertThrows(ExecutionException.class, () -> insert.get(30, TimeUnit.SECONDS));
@@ -138,7 +138,7 @@ class KafkaApprovalEndToEndTest {
     Vertx vertx = Vertx.vertx();
     Gateway c1 = GatewayHarness.await(Gateway.start(vertx, config("gw-c", port, spool)));
     Connection c = KafkaGatewayFixture.connect(port, token("agent-k3"));
-    CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> insert(c, value));
+    CompletableFuture<Integer> insert = CompletableFuture.supplyAsync(() -> GatewayHarness.insertScratch(c, value));
     ApprovalRequest r = awaitRequest(b, x -> x.parameters().contains(value));
 
     GatewayHarness.await(c1.stop());
@@ -181,15 +181,6 @@ class KafkaApprovalEndToEndTest {
   private static String token(String subject) {
     return KafkaGatewayFixture.issuer().issueToken(KafkaGatewayFixture.ISSUER_ID, subject,
         KafkaGatewayFixture.AUDIENCE, Map.of("groups", List.of("held-agents"))).serialize();
-  }
-
-  private static int insert(Connection c, String value) {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO scratch (v) VALUES (?)")) {
-      ps.setString(1, value);
-      return ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
   }
 
   private static long count(String value) throws SQLException {
