@@ -55,8 +55,8 @@ public final class ApprovalVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     bus.<ApprovalRequest>consumer(Addresses.APPROVALS_ASK, m -> changed(() -> onAsk(m)));
     bus.<String>consumer(Addresses.APPROVALS_WITHDRAW, m -> changed(() -> decideHere(m.body(),
-        ApprovalDecision.Outcome.WITHDRAWN, "the agent canceled the statement or its session ended before a decision; the statement did not run")));
-    bus.consumer(Addresses.APPROVALS_PENDING, m -> m.reply(new PendingList(book.pending())));
+        ApprovalDecision.Outcome.WITHDRAWN,
+        "the agent canceled the statement or its session ended before a decision; the statement did not run")));
     bus.<DecideRequest>consumer(Addresses.APPROVALS_DECIDE, this::onDecide);
     bus.consumer(Addresses.APPROVALS_RELEASE_ALL, m -> changed(() -> m.reply(releaseAll())));
     sweeper = vertx.setPeriodic(SWEEP_MS, t -> changed(this::sweep));

@@ -22,8 +22,6 @@ public final class Addresses {
   public static final String APPROVALS_ASK = "portcullis.approvals.ask";
   /** Send: the approval id of a held statement whose session ended. */
   public static final String APPROVALS_WITHDRAW = "portcullis.approvals.withdraw";
-  /** Request/reply: anything → {@code PendingList}. */
-  public static final String APPROVALS_PENDING = "portcullis.approvals.pending";
   /** Request/reply: {@code DecideRequest} → {@code ApprovalDecision}, or a failure whose code is an HTTP status. */
   public static final String APPROVALS_DECIDE = "portcullis.approvals.decide";
   /** Request/reply: anything → the number of held statements answered {@code withdrawn} (gateway stopping). */

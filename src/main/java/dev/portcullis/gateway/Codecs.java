@@ -23,7 +23,7 @@ public final class Codecs {
       UpstreamOpen.class, UpstreamOpened.class, UpstreamCancel.class, CatalogLookup.class, CatalogOrigins.class,
       dev.portcullis.approval.ApprovalRequest.class, dev.portcullis.approval.ApprovalAnswer.class,
       dev.portcullis.approval.ApprovalDecision.class, dev.portcullis.approval.DecideRequest.class,
-      dev.portcullis.approval.PendingList.class, dev.portcullis.policy.SshRequest.class,
+      dev.portcullis.policy.SshRequest.class,
       dev.portcullis.policy.SshJudgement.class);
 
   private Codecs() {}
