@@ -134,7 +134,7 @@ final class ApprovalBook {
     }
     ApprovalRequest retry = retries.remove(d.approvalId());
     if (retry != null && d.outcome() == ApprovalDecision.Outcome.APPROVED) {
-      grants.put(grantKey(retry.requester(), retry.digest()),
+      grants.put(grantKey(retry.requester(), retry.session().target(), retry.digest()),
           new Grant(retry, d, clock.instant().plusSeconds(retry.grantTtlSeconds())));
       return Effect.GRANTED;
     }
@@ -142,11 +142,12 @@ final class ApprovalBook {
   }
 
   /**
-   * Takes the grant for this identity and exact statement, if one is usable: it is gone afterwards (it runs once).
-   * Returns the approval it came from, or {@code null}.
+   * Takes the grant for this identity and exact statement on this target, if one is usable: it is gone afterwards
+   * (it runs once). Returns the approval it came from, or {@code null}. The target is part of the key: the same text
+   * approved for one database or host is not approved for another.
    */
-  ApprovalDecision takeGrant(String subject, String digest) {
-    Grant g = grants.remove(grantKey(subject, digest));
+  ApprovalDecision takeGrant(String subject, String target, String digest) {
+    Grant g = grants.remove(grantKey(subject, target, digest));
     return g != null && g.until().isAfter(clock.instant()) ? g.decision() : null;
   }
 
@@ -156,10 +157,14 @@ final class ApprovalBook {
     return h == null ? null : h.request();
   }
 
-  /** A retry-mode request of this identity for this exact statement that waits for a decision, or {@code null}. */
-  ApprovalRequest openRetry(String subject, String digest) {
+  /**
+   * A retry-mode request of this identity for this exact statement on this target that waits for a decision, or
+   * {@code null}.
+   */
+  ApprovalRequest openRetry(String subject, String target, String digest) {
     for (ApprovalRequest r : retries.values()) {
-      if (r.requester().equals(subject) && r.digest().equals(digest) && r.expiresAt().isAfter(clock.instant())) {
+      if (r.requester().equals(subject) && r.session().target().equals(target) && r.digest().equals(digest)
+          && r.expiresAt().isAfter(clock.instant())) {
         return r;
       }
     }
@@ -209,7 +214,7 @@ final class ApprovalBook {
             && ApproverCheck.refusal(r, d.decidedBy().subject(), d.decidedBy().groups()) == null));
   }
 
-  private static String grantKey(String subject, String digest) {
-    return subject + "\n" + digest;
+  private static String grantKey(String subject, String target, String digest) {
+    return subject + "\n" + target + "\n" + digest;
   }
 }

@@ -84,12 +84,12 @@ public final class ApprovalVerticle extends VerticleBase {
   private void onAsk(Message<ApprovalRequest> m) {
     ApprovalRequest r = m.body();
     if (r.mode() == ApprovalRequest.Mode.RETRY) {
-      ApprovalDecision grant = book.takeGrant(r.requester(), r.digest());
+      ApprovalDecision grant = book.takeGrant(r.requester(), r.session().target(), r.digest());
       if (grant != null) {
         m.reply(new ApprovalAnswer(grant, grant.approvalId()));
         return;
       }
-      ApprovalRequest open = book.openRetry(r.requester(), r.digest());
+      ApprovalRequest open = book.openRetry(r.requester(), r.session().target(), r.digest());
       if (open != null) {
         m.reply(new ApprovalAnswer(null, open.approvalId())); // asked again before a decision: same request
         return;

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /** The bookkeeping every gateway instance keeps of approvals, with a clock moved by hand. */
 class ApprovalBookTest {
+  /** The target of every request {@link Approvals} builds. */
+  private static final String TARGET = "orders";
   private final Approvals.ManualClock clock = new Approvals.ManualClock();
   private final ApprovalBook book = new ApprovalBook(clock);
   private final List<ApprovalDecision> answers = new ArrayList<>();
@@ -130,26 +132,28 @@ class ApprovalBookTest {
   void aRetryGrantIsUsableOnceBySameIdentityForTheSameStatementWithinItsTtl() {
     ApprovalRequest r = retry("r-1");
     book.issueRetry(r);
-    assertSame(r, book.openRetry("ci-bot", r.digest()), "asked again before a decision: the same request");
-    assertNull(book.openRetry("other-bot", r.digest()));
-    assertNull(book.openRetry("ci-bot", StatementDigest.of(r.text(), List.of("8"))));
-    assertNull(book.takeGrant("ci-bot", r.digest()), "no grant before the approval");
+    assertSame(r, book.openRetry("ci-bot", TARGET, r.digest()), "asked again before a decision: the same request");
+    assertNull(book.openRetry("other-bot", TARGET, r.digest()));
+    assertNull(book.openRetry("ci-bot", "billing", r.digest()), "nor the same text for another target");
+    assertNull(book.openRetry("ci-bot", TARGET, StatementDigest.of(r.text(), List.of("8"))));
+    assertNull(book.takeGrant("ci-bot", TARGET, r.digest()), "no grant before the approval");
 
     clock.advance(Duration.ofSeconds(30));
     assertEquals(Effect.GRANTED, book.decided(approve(r)));
-    assertNull(book.openRetry("ci-bot", r.digest()), "decided: no longer open");
-    assertNull(book.takeGrant("other-bot", r.digest()), "another identity cannot use it");
-    assertNull(book.takeGrant("ci-bot", StatementDigest.of(r.text(), List.of("8"))), "nor another statement");
-    assertNull(book.takeGrant("ci-bot", StatementDigest.of("DELETE FROM orders WHERE id = 7", List.of())),
+    assertNull(book.openRetry("ci-bot", TARGET, r.digest()), "decided: no longer open");
+    assertNull(book.takeGrant("other-bot", TARGET, r.digest()), "another identity cannot use it");
+    assertNull(book.takeGrant("ci-bot", "billing", r.digest()), "nor the same identity on another target");
+    assertNull(book.takeGrant("ci-bot", TARGET, StatementDigest.of(r.text(), List.of("8"))), "nor another statement");
+    assertNull(book.takeGrant("ci-bot", TARGET, StatementDigest.of("DELETE FROM orders WHERE id = 7", List.of())),
         "nor the same statement with its value inlined (the fingerprint is not the key)");
 
     clock.advance(Duration.ofSeconds(599)); // ttl 600 s from the approval
-    ApprovalDecision grant = book.takeGrant("ci-bot", r.digest());
+    ApprovalDecision grant = book.takeGrant("ci-bot", TARGET, r.digest());
     assertEquals("r-1", grant.approvalId());
     assertEquals(Outcome.APPROVED, grant.outcome());
-    assertNull(book.takeGrant("ci-bot", r.digest()), "runs once");
+    assertNull(book.takeGrant("ci-bot", TARGET, r.digest()), "runs once");
     assertEquals(Effect.ALREADY_DECIDED, book.decided(approve(r)), "a second approval grants nothing more");
-    assertNull(book.takeGrant("ci-bot", r.digest()));
+    assertNull(book.takeGrant("ci-bot", TARGET, r.digest()));
   }
 
   @Test
@@ -158,13 +162,13 @@ class ApprovalBookTest {
     book.issueRetry(r);
     assertEquals(Effect.GRANTED, book.decided(approve(r)));
     clock.advance(Duration.ofSeconds(600));
-    assertNull(book.takeGrant("ci-bot", r.digest()), "at the TTL it is over");
+    assertNull(book.takeGrant("ci-bot", TARGET, r.digest()), "at the TTL it is over");
 
     ApprovalRequest denied = request("r-2", "ci-bot", ApprovalRequest.Mode.RETRY, "DELETE FROM orders", List.of());
     book.issueRetry(denied);
     assertEquals(Effect.NOTED, book.decided(decision(denied, Outcome.DENIED, alice())));
-    assertNull(book.takeGrant("ci-bot", denied.digest()));
-    assertNull(book.openRetry("ci-bot", denied.digest()), "decided, so a new attempt files a new request");
+    assertNull(book.takeGrant("ci-bot", TARGET, denied.digest()));
+    assertNull(book.openRetry("ci-bot", TARGET, denied.digest()), "decided, so a new attempt files a new request");
   }
 
   @Test
@@ -172,9 +176,9 @@ class ApprovalBookTest {
     ApprovalRequest r = retry("r-1");
     book.issueRetry(r);
     clock.advance(Duration.ofSeconds(299));
-    assertSame(r, book.openRetry("ci-bot", r.digest()));
+    assertSame(r, book.openRetry("ci-bot", TARGET, r.digest()));
     clock.advance(Duration.ofSeconds(1));
-    assertNull(book.openRetry("ci-bot", r.digest()));
+    assertNull(book.openRetry("ci-bot", TARGET, r.digest()));
     assertEquals(List.of(), book.pending());
   }
 
@@ -210,7 +214,7 @@ class ApprovalBookTest {
     assertEquals(Effect.UNKNOWN, book.decided(approve(open)), "dropped: its agent files a new request");
     clock.advance(Duration.ofSeconds(600));
     book.expire();
-    assertNull(book.takeGrant("ci-bot", granted.digest()), "grants past their TTL are dropped");
+    assertNull(book.takeGrant("ci-bot", TARGET, granted.digest()), "grants past their TTL are dropped");
     assertEquals(List.of(later), book.heldHere());
   }
 
