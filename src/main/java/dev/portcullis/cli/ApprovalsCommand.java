@@ -142,7 +142,8 @@ final class ApprovalsCommand {
   }
 
   @Command(name = "deny", mixinStandardHelpOptions = true,
-      description = "Deny a held statement: the agent gets SQLSTATE 42501 naming you and the reason.")
+      description = "Deny a held statement: the agent gets SQLSTATE 42501 (an SSH command: exit status 126) naming"
+          + " you and the reason.")
   static final class Deny extends Decide {
     @Override
     String verb() {

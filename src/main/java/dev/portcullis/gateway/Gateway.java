@@ -9,6 +9,7 @@ import dev.portcullis.approval.ApprovalVerticle;
 import dev.portcullis.config.EventsConfig;
 import dev.portcullis.config.GatewayConfig;
 import dev.portcullis.events.SessionInfo;
+import dev.portcullis.ssh.BusSshApprovals;
 import dev.portcullis.ssh.BusSshPolicy;
 import dev.portcullis.ssh.ChannelRecorders;
 import dev.portcullis.ssh.PublishedSshSessionEvents;
@@ -153,7 +154,6 @@ public final class Gateway {
         });
   }
 
-  /** The admin HTTP listener, last and only when configured; an isolated block so it can change on its own. */
   /**
    * The SSH listener when {@code listen.ssh} is set: the same token validator and policy verticle as PostgreSQL;
    * every exec and shell channel recorded as {@code io.frame} events (sent unbatched: MINA's threads write them).
@@ -167,11 +167,13 @@ public final class Gateway {
         FrameRecorder.open(frames, new SessionInfo(agent.sessionId(), config.gatewayId(), agent.identity(),
             agent.target().name(), PublishedSshSessionEvents.PROTOCOL), statementId, pty, cols, rows));
     return deploy(() -> new SshTerminationVerticle(config.ssh(), config.sshTargets(), validator,
-        new BusSshPolicy(vertx), new PublishedSshSessionEvents(events, config.gatewayId()), recorders), 1)
+        new BusSshPolicy(vertx), new BusSshApprovals(vertx, config.gatewayId()),
+        new PublishedSshSessionEvents(events, config.gatewayId()), recorders), 1)
         .onSuccess(v -> LOG.info("gateway '{}' listening for SSH on {}:{}, targets {}", config.gatewayId(),
             config.ssh().host(), config.ssh().port(), config.sshTargets().keySet()));
   }
 
+  /** The admin HTTP listener, last and only when configured; an isolated block so it can change on its own. */
   private Future<Void> startAdmin(GatewayConfig config, MetricSources sources) {
     if (config.admin() == null) {
       return Future.succeededFuture();

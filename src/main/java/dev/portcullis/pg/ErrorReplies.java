@@ -139,22 +139,13 @@ final class ErrorReplies {
    * refused it, else why it expired.
    */
   static Refusal approvalRefused(Decision.Review review, dev.portcullis.approval.ApprovalDecision d) {
-    String head = "portcullis: approval " + d.approvalId() + " for rule '" + review.rule() + "' of policy '"
-        + review.policy() + "' ";
-    String why = d.reason() == null || d.reason().isBlank() ? "" : ": " + d.reason();
-    return switch (d.outcome()) {
-      case DENIED -> new Refusal(INSUFFICIENT_PRIVILEGE, head + "was denied by " + d.decidedBy().subject()
-          + " (via " + d.decidedBy().via() + ")" + why);
-      case EXPIRED -> new Refusal(INSUFFICIENT_PRIVILEGE, head + "expired" + why);
-      default -> new Refusal(INSUFFICIENT_PRIVILEGE, head + "was withdrawn" + why);
-    };
+    return new Refusal(INSUFFICIENT_PRIVILEGE, dev.portcullis.approval.ApprovalMessages.notApproved(review, d));
   }
 
   /** Retry mode: the request is filed; the agent runs the same statement again once it is approved. */
   static Refusal approvalFiled(Decision.Review review, String approvalId) {
-    return new Refusal(INSUFFICIENT_PRIVILEGE, review.clientMessage() + "; approval " + approvalId
-        + " was requested: run exactly the same statement again after it is approved (within "
-        + dev.portcullis.approval.ApprovalVerticle.describe(review.terms().grantTtl()) + " of the approval)");
+    return new Refusal(INSUFFICIENT_PRIVILEGE,
+        dev.portcullis.approval.ApprovalMessages.filed(review, approvalId, "statement"));
   }
 
   /** The client canceled a statement while it waited for approval: withdrawn, never run. */

@@ -1,5 +1,5 @@
 package dev.portcullis.ssh;
 
 /** What every bridged channel of one listener uses. */
-record BridgeServices(SshPolicy policy, SshSessionEvents events, ChannelRecorders recorders,
-    TargetConnector connector) {}
+record BridgeServices(SshPolicy policy, SshApprovals approvals, SshSessionEvents events,
+    ChannelRecorders recorders, TargetConnector connector) {}

@@ -1,8 +1,12 @@
 package dev.portcullis.ssh;
 
+import dev.portcullis.approval.ApprovalDecision;
+import dev.portcullis.approval.ApprovalMessages;
+import dev.portcullis.policy.Decision;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.client.channel.ChannelExec;
@@ -50,6 +54,8 @@ final class BridgedCommand implements AsyncCommand {
   private String statementId;
   private ChannelRecorder recorder = ChannelRecorders.NONE.open(null, null, false, 0, 0);
   private volatile ClientChannel upstream;
+  /** The approval this channel waits for, until it is answered. */
+  private volatile SshApprovals.Pending pending;
   private long startedNanos;
   private final AtomicInteger open = new AtomicInteger(3); // stdout, stderr, upstream channel
   private final AtomicBoolean finished = new AtomicBoolean();
@@ -104,10 +110,16 @@ final class BridgedCommand implements AsyncCommand {
     SshChannelRequest request = new SshChannelRequest(agent.sessionId(), agent.identity(), agent.target().name(),
         kind, detail);
     Future<SshVerdict> judged;
-    try {
-      judged = services.policy().judge(request);
-    } catch (RuntimeException e) {
-      judged = Future.failedFuture(e);
+    if (agent.identity().expiredAt(Instant.now())) {
+      // A connection outlives its token: what it opens after the expiry is refused, as a SQL statement would be.
+      judged = Future.succeededFuture(SshVerdict.deny("the token expired at " + agent.identity().expiresAt()
+          + "; connect again with a fresh token"));
+    } else {
+      try {
+        judged = services.policy().judge(request);
+      } catch (RuntimeException e) {
+        judged = Future.failedFuture(e);
+      }
     }
     judged.onComplete(answer -> {
       SshVerdict verdict = answer.succeeded() && answer.result() != null ? answer.result()
@@ -116,13 +128,74 @@ final class BridgedCommand implements AsyncCommand {
       LOG.debug("ssh: {} {} decided {}", statementId, kind, verdict);
       if (verdict instanceof SshVerdict.Deny deny) {
         refuse(deny.reason());
+      } else if (verdict instanceof SshVerdict.Review review) {
+        awaitApproval(request, review.review(), env);
       } else {
-        agent.upstream(() -> services.connector().connect(agent.target()))
-            .onSuccess(upstreamSession -> openUpstream(upstreamSession, env))
-            .onFailure(e -> failed(e instanceof TargetUnavailableException ? e.getMessage()
-                : "cannot reach target '" + agent.target().name() + "'"));
+        run(env);
       }
     });
+  }
+
+  /** Connects (or reuses the connection) to the target and opens the channel there. */
+  private void run(Environment env) {
+    agent.upstream(() -> services.connector().connect(agent.target()))
+        .onSuccess(upstreamSession -> openUpstream(upstreamSession, env))
+        .onFailure(e -> failed(e instanceof TargetUnavailableException ? e.getMessage()
+            : "cannot reach target '" + agent.target().name() + "'"));
+  }
+
+  /**
+   * A review rule caught the channel. Hold mode: the agent is told what it waits for (on stderr), nothing reaches
+   * the target until a person approves, and the agent's input waits in the channel's window. Retry mode: refused
+   * at once with the approval id, and run when the same command comes again after approval.
+   */
+  private void awaitApproval(SshChannelRequest request, Decision.Review review, Environment env) {
+    SshApprovals.Pending asked = ask(request, review);
+    pending = asked;
+    String what = kind == SshChannelKind.EXEC ? "command" : kind.name().toLowerCase(java.util.Locale.ROOT);
+    Future<Void> told = asked.approvalId() != null && !review.terms().retry()
+        ? say(ApprovalMessages.waiting(review, asked.approvalId())) : Future.succeededFuture();
+    String approvalId = asked.approvalId();
+    told.compose(v -> asked.answer()).onComplete(answer -> {
+      if (finished.get()) {
+        return; // the agent went away while it waited: destroy() withdrew the request
+      }
+      pending = null;
+      if (answer.failed()) {
+        refuse("the " + what + " needs approval, but approvals could not be reached");
+        return;
+      }
+      ApprovalDecision d = answer.result().decision();
+      if (d == null) {
+        refuse(strip(ApprovalMessages.filed(review, answer.result().approvalId(), what)));
+      } else if (d.outcome() == ApprovalDecision.Outcome.APPROVED) {
+        if (agent.identity().expiredAt(Instant.now())) {
+          refuse("the token expired while the " + what + " waited for approval " + d.approvalId()
+              + "; it did not run");
+          return;
+        }
+        say("portcullis: approval " + d.approvalId() + " granted by "
+            + (d.decidedBy() == null ? "an approver" : d.decidedBy().subject() + " (via " + d.decidedBy().via() + ")")
+            + "; running").onComplete(v -> run(env));
+      } else if (d.outcome() == ApprovalDecision.Outcome.WITHDRAWN) {
+        failed("the gateway is stopping; the " + what + " waiting for approval " + approvalId + " did not run");
+      } else {
+        refuse(strip(ApprovalMessages.notApproved(review, d)));
+      }
+    });
+  }
+
+  private SshApprovals.Pending ask(SshChannelRequest request, Decision.Review review) {
+    try {
+      return services.approvals().ask(agent, statementId, request, review);
+    } catch (RuntimeException e) {
+      return new SshApprovals.Pending(null, Future.failedFuture(e), () -> {});
+    }
+  }
+
+  /** The refusal line says "portcullis: refused: " itself. */
+  private static String strip(String message) {
+    return message.startsWith("portcullis: ") ? message.substring("portcullis: ".length()) : message;
   }
 
   private void openUpstream(ClientSession session, Environment env) {
@@ -268,11 +341,15 @@ final class BridgedCommand implements AsyncCommand {
   /** The agent's channel closed (or its connection dropped): the target's channel goes too. */
   @Override
   public void destroy(ChannelSession session) {
+    SshApprovals.Pending waiting = pending;
     ClientChannel up = upstream;
     if (up != null && !up.isClosed()) {
       up.close(true);
     }
     if (finished.compareAndSet(false, true)) {
+      if (waiting != null) {
+        waiting.withdraw().run(); // it waited for approval and will never run
+      }
       recorder.closed(null, null);
       if (agent != null && statementId != null) {
         services.events().completed(agent, statementId, null, null, "the agent closed the channel",

@@ -11,8 +11,8 @@ import io.vertx.core.Vertx;
 
 /**
  * The gateway's {@link SshPolicy}: the policy verticle judges each request ({@code portcullis.policy.judge-ssh})
- * against the same hot-reloaded policy files as SQL. A review decision is refused for now: approvals of SSH
- * commands (what an approval covers, where the channel waits) are not built yet, and refusing is the closed side.
+ * against the same hot-reloaded policy files as SQL. A review decision becomes {@link SshVerdict.Review}: the
+ * channel then waits for approval ({@link BusSshApprovals}).
  */
 public final class BusSshPolicy implements SshPolicy {
   private final Vertx vertx;
@@ -34,11 +34,11 @@ public final class BusSshPolicy implements SshPolicy {
     if (d instanceof Decision.Allow a) {
       return new SshVerdict.Allow(a.policy(), a.rule(), a.reason());
     }
+    if (d instanceof Decision.Review review) {
+      return new SshVerdict.Review(review);
+    }
     // clientMessage() starts with "portcullis: ", which the channel's refusal line already says
     String message = d.clientMessage().substring("portcullis: ".length());
-    if (d instanceof Decision.Review) {
-      message += " (approval of SSH commands is not available yet, so it is refused)";
-    }
     return new SshVerdict.Deny(message, d.policy(), d.rule());
   }
 }

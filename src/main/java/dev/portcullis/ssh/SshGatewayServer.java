@@ -28,7 +28,8 @@ import org.apache.sshd.server.subsystem.SubsystemFactory;
 /**
  * The SSH listener ({@code listen.ssh}) as a plain class: a MINA {@link SshServer} whose agents authenticate with
  * their OIDC token ({@link TokenAuthenticator}), name the target as SSH user, and get each exec, shell or subsystem
- * judged by the {@link SshPolicy} and bridged to the target ({@link BridgedCommand}).
+ * judged by the {@link SshPolicy} (a review waits for {@link SshApprovals}) and bridged to the target
+ * ({@link BridgedCommand}).
  *
  * <p>Refused at the door, with a message where the protocol carries one: public-key and host-based
  * authentication; {@code direct-tcpip} ({@code ssh -L}/{@code -D}), {@code direct-streamlocal@openssh.com} and
@@ -50,11 +51,12 @@ public final class SshGatewayServer implements AutoCloseable {
    * @param onVertx where token validation runs (the verticle's context)
    */
   public SshGatewayServer(SshListenConfig listen, Map<String, SshTargetConfig> targets, TokenValidator tokens,
-      Executor onVertx, SshPolicy policy, SshSessionEvents events, ChannelRecorders recorders) {
+      Executor onVertx, SshPolicy policy, SshApprovals approvals, SshSessionEvents events,
+      ChannelRecorders recorders) {
     KeyPair hostKey = GatewayHostKey.loadOrCreate(listen.hostKey());
     this.events = events;
     this.connector = new TargetConnector(targets.values());
-    BridgeServices services = new BridgeServices(policy, events, recorders, connector);
+    BridgeServices services = new BridgeServices(policy, approvals, events, recorders, connector);
     TokenAuthenticator auth = new TokenAuthenticator(targets::get, tokens, onVertx);
 
     server = SshServer.setUpDefaultServer();

@@ -18,16 +18,18 @@ public final class SshTerminationVerticle extends VerticleBase {
   private final Map<String, SshTargetConfig> targets;
   private final TokenValidator tokens;
   private final SshPolicy policy;
+  private final SshApprovals approvals;
   private final SshSessionEvents events;
   private final ChannelRecorders recorders;
   private SshGatewayServer server;
 
   public SshTerminationVerticle(SshListenConfig listen, Map<String, SshTargetConfig> targets, TokenValidator tokens,
-      SshPolicy policy, SshSessionEvents events, ChannelRecorders recorders) {
+      SshPolicy policy, SshApprovals approvals, SshSessionEvents events, ChannelRecorders recorders) {
     this.listen = listen;
     this.targets = Map.copyOf(targets);
     this.tokens = tokens;
     this.policy = policy;
+    this.approvals = approvals;
     this.events = events;
     this.recorders = recorders;
   }
@@ -37,7 +39,7 @@ public final class SshTerminationVerticle extends VerticleBase {
     Context ctx = context;
     return vertx.executeBlocking(() -> {
       SshGatewayServer started = new SshGatewayServer(listen, targets, tokens,
-          task -> ctx.runOnContext(v -> task.run()), policy, events, recorders);
+          task -> ctx.runOnContext(v -> task.run()), policy, approvals, events, recorders);
       try {
         started.start();
       } catch (Exception e) {

@@ -18,6 +18,12 @@ public sealed interface SshVerdict {
     }
   }
 
+  /**
+   * A review rule matched: the channel waits for a person's approval ({@link SshApprovals}); in retry mode it is
+   * refused with the approval id and may run once after approval.
+   */
+  record Review(Decision.Review review) implements SshVerdict {}
+
   static SshVerdict deny(String reason) {
     return new Deny(reason);
   }
@@ -26,6 +32,9 @@ public sealed interface SshVerdict {
   default Decision decision() {
     if (this instanceof Allow a) {
       return new Decision.Allow(a.policy(), a.rule(), a.reason() == null ? "allowed" : a.reason());
+    }
+    if (this instanceof Review r) {
+      return r.review();
     }
     Deny d = (Deny) this;
     return new Decision.Deny(d.policy(), d.rule(), d.reason());

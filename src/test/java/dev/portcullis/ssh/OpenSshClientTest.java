@@ -97,6 +97,20 @@ class OpenSshClientTest {
   }
 
   @Test
+  void aHeldCommandTellsTheAgentWhatItWaitsForAndRunsAfterApproval() throws Exception {
+    SshGatewayTest.askedApprovals.clear();
+    java.util.concurrent.CompletableFuture<Run> held = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> SshGatewayTest.quietly(() -> ssh(token, "box", "echo needs-approval via-openssh")));
+    SshGatewayTest.AskedApproval asked = SshGatewayTest.askedApprovals.poll(30, TimeUnit.SECONDS);
+    assertEquals("echo needs-approval via-openssh", asked.request().detail());
+    asked.decide(dev.portcullis.approval.ApprovalDecision.Outcome.APPROVED);
+    Run run = held.get(60, TimeUnit.SECONDS);
+    assertEquals(0, run.exit(), run.err());
+    assertEquals("needs-approval via-openssh\n", run.out());
+    assertTrue(run.err().contains("waiting for approval " + asked.id()), run.err());
+  }
+
+  @Test
   void keyboardInteractive() throws Exception {
     List<String> args = new java.util.ArrayList<>(List.of("-P", "OIDC token"));
     args.addAll(sshArgsWith("keyboard-interactive", "box@127.0.0.1", "echo ki"));

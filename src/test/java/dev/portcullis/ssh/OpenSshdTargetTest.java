@@ -76,7 +76,7 @@ class OpenSshdTargetTest {
         Map.of("real", new SshTargetConfig("real", "127.0.0.1", port, user, tmp.resolve("gateway.key"),
             PublicKeyEntry.toString(hostKey.getPublic()))),
         SshGatewayTest.validator, task -> SshGatewayTest.vertx.runOnContext(v -> task.run()),
-        AcceptAllSshPolicy.INSTANCE, SshSessionEvents.NONE, ChannelRecorders.NONE);
+        AcceptAllSshPolicy.INSTANCE, SshApprovals.UNAVAILABLE, SshSessionEvents.NONE, ChannelRecorders.NONE);
     gateway.start();
   }
 

@@ -1,5 +1,16 @@
 package dev.portcullis.ssh;
 
+import java.util.concurrent.CompletableFuture;
+import dev.portcullis.approval.ApprovalAnswer;
+import dev.portcullis.approval.ApprovalDecision;
+import dev.portcullis.policy.Decision;
+import dev.portcullis.policy.Policy;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import dev.portcullis.audit.Await;
+import java.time.Instant;
+import dev.portcullis.identity.TokenValidator;
+import dev.portcullis.identity.Identity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -74,6 +85,18 @@ class SshGatewayTest {
   static final List<String> banners = new CopyOnWriteArrayList<>();
   static final List<String> events = new CopyOnWriteArrayList<>();
   static final List<SshChannelRequest> judged = new CopyOnWriteArrayList<>();
+  static final BlockingQueue<AskedApproval> askedApprovals = new LinkedBlockingQueue<>();
+  static final List<String> withdrawnApprovals = new CopyOnWriteArrayList<>();
+
+  /** A request the approvals stand-in holds: the test completes {@code answer}. */
+  record AskedApproval(String id, SshChannelRequest request, io.vertx.core.Promise<ApprovalAnswer> answer) {
+    void decide(ApprovalDecision.Outcome outcome) {
+      answer.complete(new ApprovalAnswer(new ApprovalDecision(id, "sha256:test", outcome,
+          outcome.byPerson() ? new ApprovalDecision.Approver("owner-1", List.of("owners"), "api") : null,
+          outcome == ApprovalDecision.Outcome.DENIED ? "not now" : null, Instant.now()), id));
+    }
+  }
+
   /** Output bytes that passed the gateway (through the recorder), for the back-pressure test. */
   static final AtomicLong recordedOutput = new AtomicLong();
 
@@ -105,7 +128,22 @@ class SshGatewayTest {
       if (request.detail() != null && request.detail().contains("forbidden")) {
         return Future.succeededFuture(SshVerdict.deny("'forbidden' commands are not allowed"));
       }
+      if (request.detail() != null && request.detail().contains("needs-approval")) {
+        return Future.succeededFuture(new SshVerdict.Review(new Decision.Review("test", "reviewed",
+            "exec '" + request.detail() + "' needs approval by owners", List.of("owners"),
+            Policy.ApprovalTerms.DEFAULT)));
+      }
       return Future.succeededFuture(SshVerdict.ALLOW);
+    };
+    // Approvals stand-in: each request waits in askedApprovals until the test answers it; "approvals-down" fails.
+    SshApprovals approvals = (agent, statementId, request, review) -> {
+      if (request.detail().contains("approvals-down")) {
+        return new SshApprovals.Pending(null, Future.failedFuture("no approvals verticle"), () -> {});
+      }
+      io.vertx.core.Promise<ApprovalAnswer> answer = io.vertx.core.Promise.promise();
+      String id = "approval-" + askedApprovals.size();
+      askedApprovals.add(new AskedApproval(id, request, answer));
+      return new SshApprovals.Pending(id, answer.future(), () -> withdrawnApprovals.add(id));
     };
     ChannelRecorders recorders = (session, statementId, pty, cols, rows) -> new ChannelRecorder() {
       @Override
@@ -126,7 +164,8 @@ class SshGatewayTest {
     };
     targetConfigs = targets;
     gateway = new SshGatewayServer(new SshListenConfig("127.0.0.1", 0, dir.resolve("data/ssh_host_key")), targets,
-        validator, task -> vertx.runOnContext(v -> task.run()), policy, new RecordingEvents(), recorders);
+        validator, task -> vertx.runOnContext(v -> task.run()), policy, approvals, new RecordingEvents(),
+        recorders);
     gateway.start();
 
     agents = SshClient.setUpDefaultClient();
@@ -446,11 +485,84 @@ class SshGatewayTest {
     }
   }
 
+  interface Call<T> {
+    T call() throws Exception;
+  }
+
+  static <T> T quietly(Call<T> call) {
+    try {
+      return call.call();
+    } catch (Exception e) {
+      throw new java.util.concurrent.CompletionException(e);
+    }
+  }
+
+  @Test
+  void aHeldCommandRunsOnlyWhenApprovedAndIsWithdrawnWhenTheAgentLeaves() throws Exception {
+    try (ClientSession session = login("box", token)) {
+      CompletableFuture<Ran> approved = CompletableFuture.supplyAsync(() -> quietly(() -> exec(session,
+          "echo needs-approval 1")));
+      AskedApproval first = askedApprovals.poll(20, TimeUnit.SECONDS);
+      assertEquals("echo needs-approval 1", first.request().detail());
+      assertFalse(target.executed.contains("echo needs-approval 1"), "held: nothing on the target");
+      first.decide(ApprovalDecision.Outcome.APPROVED);
+      Ran ran = approved.get(20, TimeUnit.SECONDS);
+      assertEquals(0, ran.exitStatus(), ran.err());
+      assertEquals("needs-approval 1\n", ran.out());
+      assertTrue(ran.err().startsWith("portcullis: approval required by rule 'reviewed' of policy 'test': exec "
+          + "'echo needs-approval 1' needs approval by owners; waiting for approval " + first.id() + " (up to 5m)\n"
+          + "portcullis: approval " + first.id() + " granted by owner-1 (via api); running\n"), ran.err());
+
+      CompletableFuture<Ran> denied = CompletableFuture.supplyAsync(() -> quietly(() -> exec(session,
+          "echo needs-approval 2")));
+      askedApprovals.poll(20, TimeUnit.SECONDS).decide(ApprovalDecision.Outcome.DENIED);
+      Ran refused = denied.get(20, TimeUnit.SECONDS);
+      assertEquals(BridgedCommand.REFUSED, refused.exitStatus());
+      assertTrue(refused.err().contains("was denied by owner-1 (via api): not now"), refused.err());
+      assertEquals("", refused.out());
+
+      Ran down = exec(session, "echo needs-approval approvals-down");
+      assertEquals(BridgedCommand.REFUSED, down.exitStatus());
+      assertEquals("portcullis: refused: the command needs approval, but approvals could not be reached\n",
+          down.err());
+    }
+    try (ClientSession leaving = login("box", token)) {
+      leaving.createExecChannel("echo needs-approval 3").open().verify(10, TimeUnit.SECONDS);
+      AskedApproval third = askedApprovals.poll(20, TimeUnit.SECONDS);
+      leaving.close(true);
+      Await.until(WAIT, () -> withdrawnApprovals.contains(third.id()), () -> "withdrawn: " + withdrawnApprovals);
+      third.decide(ApprovalDecision.Outcome.APPROVED); // too late: the channel is gone
+    }
+    assertFalse(target.executed.stream().anyMatch(c -> c.contains("needs-approval 2")
+        || c.contains("needs-approval 3") || c.contains("approvals-down")), target.executed::toString);
+  }
+
+  @Test
+  void aConnectionThatOutlivesItsTokenGetsNoNewChannels() throws Exception {
+    Instant expiry = Instant.now().plusMillis(1500);
+    TokenValidator shortLived = t -> Future.succeededFuture(new Identity("brief-bot", List.of("agents"), "test",
+        expiry));
+    SshTerminationVerticle verticle = new SshTerminationVerticle(
+        new SshListenConfig("127.0.0.1", 0, dir.resolve("data/brief_host_key")), targetConfigs, shortLived,
+        AcceptAllSshPolicy.INSTANCE, SshApprovals.UNAVAILABLE, SshSessionEvents.NONE, ChannelRecorders.NONE);
+    String id = await(vertx.deployVerticle(verticle));
+    try (ClientSession session = login(verticle.actualPort(), "box", "any")) {
+      assertEquals(new Ran(0, "before\n", ""), exec(session, "echo before"));
+      Await.until(Duration.ofSeconds(10), () -> Instant.now().isAfter(expiry), () -> "past the token's expiry");
+      Ran after = exec(session, "echo after");
+      assertEquals(BridgedCommand.REFUSED, after.exitStatus());
+      assertTrue(after.err().contains("the token expired at " + expiry), after.err());
+      assertEquals("", after.out());
+    } finally {
+      await(vertx.undeploy(id));
+    }
+  }
+
   @Test
   void terminationVerticleServesTheSameWay() throws Exception {
     SshTerminationVerticle verticle = new SshTerminationVerticle(
         new SshListenConfig("127.0.0.1", 0, dir.resolve("data/verticle_host_key")), targetConfigs, validator,
-        AcceptAllSshPolicy.INSTANCE, SshSessionEvents.NONE, ChannelRecorders.NONE);
+        AcceptAllSshPolicy.INSTANCE, SshApprovals.UNAVAILABLE, SshSessionEvents.NONE, ChannelRecorders.NONE);
     String id = await(vertx.deployVerticle(verticle));
     try (ClientSession session = login(verticle.actualPort(), "box", token)) {
       assertEquals(new Ran(0, "via verticle\n", ""), exec(session, "echo via verticle"));

@@ -100,7 +100,8 @@ final class ApprovalMessage {
     who.append("\n*Approvers:* ").append(escape(String.join(", ", r.approverGroups())));
     who.append("\n*Expires:* ").append(time(r.expiresAt()));
     blocks.add(section(who.toString()));
-    blocks.add(section("*Statement:*\n```" + codeBlock(r.text(), MAX_STATEMENT) + "```"));
+    String what = "ssh".equals(s.protocol()) ? "Command" : "Statement";
+    blocks.add(section("*" + what + ":*\n```" + codeBlock(r.text(), MAX_STATEMENT) + "```"));
     if (!r.parameters().isEmpty()) {
       blocks.add(section("*Parameters:*\n" + parameters(r.parameters())));
     }

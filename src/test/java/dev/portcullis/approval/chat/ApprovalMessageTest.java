@@ -52,6 +52,20 @@ class ApprovalMessageTest {
   }
 
   @Test
+  void anSshCommandIsShownAsACommand() {
+    ApprovalRequest r = withText("systemctl restart nginx", List.of());
+    dev.portcullis.events.SessionInfo ssh = new dev.portcullis.events.SessionInfo(r.session().sessionId(),
+        r.session().gatewayId(), r.session().identity(), "build-box", "ssh");
+    ApprovalRequest command = new ApprovalRequest(r.approvalId(), ssh, r.statementId(), r.text(), r.text(),
+        List.of(), r.digest(), List.of("exec"), List.of(), r.policy(), r.rule(), r.reason(), r.approverGroups(),
+        r.requestedAt(), r.expiresAt(), r.mode(), r.grantTtlSeconds());
+    JsonObject m = ApprovalMessage.pending(command, "C1");
+    assertEquals("*Command:*\n```systemctl restart nginx```",
+        m.getJsonArray("blocks").getJsonObject(2).getJsonObject("text").getString("text"));
+    assertTrue(m.encode().contains("Approval needed: exec on build-box"), m.encode());
+  }
+
+  @Test
   void theDecidedMessageHasTheOutcomeInsteadOfButtons() {
     ApprovalRequest r = withText("DELETE FROM t", List.of());
     JsonObject m = ApprovalMessage.decided(r, new ApprovalDecision("a-1", "sha256:1",
