@@ -167,7 +167,7 @@ public final class Gateway {
         FrameRecorder.open(frames, new SessionInfo(agent.sessionId(), config.gatewayId(), agent.identity(),
             agent.target().name(), PublishedSshSessionEvents.PROTOCOL), statementId, pty, cols, rows));
     return deploy(() -> new SshTerminationVerticle(config.ssh(), config.sshTargets(), validator,
-        new BusSshPolicy(vertx), new BusSshApprovals(vertx, config.gatewayId()),
+        new BusSshPolicy(vertx, health), new BusSshApprovals(vertx, config.gatewayId()),
         new PublishedSshSessionEvents(events, config.gatewayId()), recorders), 1)
         .onSuccess(v -> LOG.info("gateway '{}' listening for SSH on {}:{}, targets {}", config.gatewayId(),
             config.ssh().host(), config.ssh().port(), config.sshTargets().keySet()));

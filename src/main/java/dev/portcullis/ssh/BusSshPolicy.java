@@ -2,6 +2,10 @@ package dev.portcullis.ssh;
 
 import dev.portcullis.gateway.Addresses;
 import dev.portcullis.gateway.LoopAffinity;
+import dev.portcullis.events.SessionGate;
+import dev.portcullis.identity.Identity;
+import dev.portcullis.policy.Admission;
+import dev.portcullis.policy.AdmitRequest;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.SshAction;
 import dev.portcullis.policy.SshJudgement;
@@ -16,9 +20,25 @@ import io.vertx.core.Vertx;
  */
 public final class BusSshPolicy implements SshPolicy {
   private final Vertx vertx;
+  private final SessionGate gate;
 
-  public BusSshPolicy(Vertx vertx) {
+  /** @param gate asked before each login: refuses new sessions while their audit events cannot be delivered */
+  public BusSshPolicy(Vertx vertx, SessionGate gate) {
     this.vertx = vertx;
+    this.gate = gate;
+  }
+
+  /** As for PostgreSQL sessions: no applicable policy for this identity and target, no login. */
+  @Override
+  public Future<Void> admit(Identity identity, String target) {
+    if (!gate.admitsNewSessions()) {
+      return Future.failedFuture(new SshRefusal("audit events cannot be delivered (Kafka unreachable or the event "
+          + "spool full); new sessions are refused until delivery recovers"));
+    }
+    return vertx.eventBus()
+        .<Admission>request(LoopAffinity.address(vertx, Addresses.POLICY_ADMIT), new AdmitRequest(identity, target))
+        .compose(m -> m.body().admitted() ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new SshRefusal(m.body().reason())));
   }
 
   @Override

@@ -57,7 +57,7 @@ public final class SshGatewayServer implements AutoCloseable {
     this.events = events;
     this.connector = new TargetConnector(targets.values());
     BridgeServices services = new BridgeServices(policy, approvals, events, recorders, connector);
-    TokenAuthenticator auth = new TokenAuthenticator(targets::get, tokens, onVertx);
+    TokenAuthenticator auth = new TokenAuthenticator(targets::get, tokens, policy, onVertx);
 
     server = SshServer.setUpDefaultServer();
     server.setHost(listen.host());

@@ -40,12 +40,18 @@ public final class TokenAuthenticator implements PasswordAuthenticator, Keyboard
 
   private final Function<String, SshTargetConfig> targets;
   private final TokenValidator tokens;
+  private final SshPolicy admission;
   private final Executor onVertx;
 
-  /** @param onVertx runs the validation on the gateway's Vert.x context (e.g. {@code context::runOnContext}) */
-  public TokenAuthenticator(Function<String, SshTargetConfig> targets, TokenValidator tokens, Executor onVertx) {
+  /**
+   * @param admission asked after the token is accepted whether the identity may use the target at all
+   * @param onVertx   runs the validation on the gateway's Vert.x context (e.g. {@code context::runOnContext})
+   */
+  public TokenAuthenticator(Function<String, SshTargetConfig> targets, TokenValidator tokens, SshPolicy admission,
+      Executor onVertx) {
     this.targets = targets;
     this.tokens = tokens;
+    this.admission = admission;
     this.onVertx = onVertx;
   }
 
@@ -87,7 +93,9 @@ public final class TokenAuthenticator implements PasswordAuthenticator, Keyboard
       return false;
     }
     AsyncAuthException pending = new AsyncAuthException();
-    onVertx.execute(() -> tokens.validate(token.strip()).onComplete(validated -> {
+    onVertx.execute(() -> tokens.validate(token.strip())
+        .compose(identity -> admission.admit(identity, target.name()).map(identity))
+        .onComplete(validated -> {
       LOG.debug("ssh: token ({} chars) for target '{}' {}", token.length(), target.name(), validated.succeeded() ? "accepted" : "rejected");
       if (validated.succeeded()) {
         session.setAttribute(AUTHENTICATED, new Authenticated(validated.result(), target));
@@ -95,11 +103,14 @@ public final class TokenAuthenticator implements PasswordAuthenticator, Keyboard
       } else {
         Throwable e = validated.cause();
         // TokenRejectedException's message says why (expired, wrong audience…) and never contains the token.
-        String why = e instanceof TokenRejectedException ? e.getMessage() : "the token could not be validated";
-        if (!(e instanceof TokenRejectedException)) {
-          LOG.warn("ssh: token validation failed: {}", e.toString());
+        if (e instanceof SshRefusal refusal) {
+          banner(session, "portcullis: " + refusal.getMessage() + "\r\n");
+        } else if (e instanceof TokenRejectedException) {
+          banner(session, "portcullis: token rejected: " + e.getMessage() + "\r\n");
+        } else {
+          LOG.warn("ssh: token validation or admission failed: {}", e.toString());
+          banner(session, "portcullis: token rejected: the token could not be validated\r\n");
         }
-        banner(session, "portcullis: token rejected: " + why + "\r\n");
         pending.setAuthed(false);
       }
     }));

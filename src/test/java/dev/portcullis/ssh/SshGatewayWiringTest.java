@@ -158,6 +158,41 @@ class SshGatewayWiringTest {
     assertFalse(journal.contains(token), "no token in events");
   }
 
+  @Test
+  void anIdentityNoPolicyCoversCannotLogInAndIsToldWhy() throws Exception {
+    String outsider = issuer.issueToken("default", "stray-bot", "portcullis", Map.of("groups", List.of("interns")))
+        .serialize();
+    List<String> banners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    SshClient watching = SshClient.setUpDefaultClient();
+    watching.setUserInteraction(new org.apache.sshd.client.auth.keyboard.UserInteraction() {
+      @Override
+      public void welcome(ClientSession session, String banner, String lang) {
+        banners.add(banner);
+      }
+
+      @Override
+      public String[] interactive(ClientSession session, String name, String instruction, String lang,
+          String[] prompt, boolean[] echo) {
+        return null;
+      }
+
+      @Override
+      public String getUpdatedPassword(ClientSession session, String prompt, String lang) {
+        return null;
+      }
+    });
+    watching.start();
+    try (ClientSession session = watching.connect("box", "127.0.0.1", sshPort).verify(10, TimeUnit.SECONDS)
+        .getSession()) {
+      session.addPasswordIdentity(outsider);
+      assertThrows(Exception.class, () -> session.auth().verify(10, TimeUnit.SECONDS));
+    } finally {
+      watching.stop();
+    }
+    assertTrue(banners.stream().anyMatch(b -> b.contains("no policy grants subject 'stray-bot' (groups: interns) "
+        + "access to target 'box'")), banners.toString());
+  }
+
   // --- review rules: the approvals verticle holds the channel ---------------------------------------------------
 
   @Test
