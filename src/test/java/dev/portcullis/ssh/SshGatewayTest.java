@@ -521,6 +521,14 @@ class SshGatewayTest {
       assertTrue(refused.err().contains("was denied by owner-1 (via api): not now"), refused.err());
       assertEquals("", refused.out());
 
+      CompletableFuture<Ran> stopping = CompletableFuture.supplyAsync(() -> quietly(() -> exec(session,
+          "echo needs-approval 4")));
+      askedApprovals.poll(20, TimeUnit.SECONDS).decide(ApprovalDecision.Outcome.WITHDRAWN);
+      Ran withdrawn = stopping.get(20, TimeUnit.SECONDS);
+      assertEquals(BridgedCommand.GATEWAY_ERROR, withdrawn.exitStatus());
+      assertTrue(withdrawn.err().contains("the gateway is stopping; the command waiting for approval"),
+          withdrawn.err());
+
       Ran down = exec(session, "echo needs-approval approvals-down");
       assertEquals(BridgedCommand.REFUSED, down.exitStatus());
       assertEquals("portcullis: refused: the command needs approval, but approvals could not be reached\n",
@@ -534,7 +542,8 @@ class SshGatewayTest {
       third.decide(ApprovalDecision.Outcome.APPROVED); // too late: the channel is gone
     }
     assertFalse(target.executed.stream().anyMatch(c -> c.contains("needs-approval 2")
-        || c.contains("needs-approval 3") || c.contains("approvals-down")), target.executed::toString);
+        || c.contains("needs-approval 3") || c.contains("needs-approval 4") || c.contains("approvals-down")),
+        target.executed::toString);
   }
 
   @Test
