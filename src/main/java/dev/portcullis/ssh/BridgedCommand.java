@@ -1,6 +1,5 @@
 package dev.portcullis.ssh;
 
-import dev.portcullis.approval.ApprovalDecision;
 import dev.portcullis.approval.ApprovalMessages;
 import dev.portcullis.policy.Decision;
 import io.vertx.core.Future;
@@ -161,26 +160,13 @@ final class BridgedCommand implements AsyncCommand {
         return; // the agent went away while it waited: destroy() withdrew the request
       }
       pending = null;
-      if (answer.failed()) {
-        refuse("the " + what + " needs approval, but approvals could not be reached");
-        return;
-      }
-      ApprovalDecision d = answer.result().decision();
-      if (d == null) {
-        refuse(strip(ApprovalMessages.filed(review, answer.result().approvalId(), what)));
-      } else if (d.outcome() == ApprovalDecision.Outcome.APPROVED) {
-        if (agent.identity().expiredAt(Instant.now())) {
-          refuse("the token expired while the " + what + " waited for approval " + d.approvalId()
-              + "; it did not run");
-          return;
-        }
-        say("portcullis: approval " + d.approvalId() + " granted by "
-            + (d.decidedBy() == null ? "an approver" : d.decidedBy().subject() + " (via " + d.decidedBy().via() + ")")
-            + "; running").onComplete(v -> run(env));
-      } else if (d.outcome() == ApprovalDecision.Outcome.WITHDRAWN) {
-        failed("the gateway is stopping; the " + what + " waiting for approval " + approvalId + " did not run");
+      HeldOutcome outcome = HeldOutcome.of(review, answer, approvalId, what, agent.identity(), Instant.now());
+      if (outcome instanceof HeldOutcome.Run go) {
+        say(go.notice()).onComplete(v -> run(env));
+      } else if (outcome instanceof HeldOutcome.Refuse refused) {
+        refuse(refused.reason());
       } else {
-        refuse(strip(ApprovalMessages.notApproved(review, d)));
+        failed(((HeldOutcome.Fail) outcome).message());
       }
     });
   }
@@ -191,11 +177,6 @@ final class BridgedCommand implements AsyncCommand {
     } catch (RuntimeException e) {
       return new SshApprovals.Pending(null, Future.failedFuture(e), () -> {});
     }
-  }
-
-  /** The refusal line says "portcullis: refused: " itself. */
-  private static String strip(String message) {
-    return message.startsWith("portcullis: ") ? message.substring("portcullis: ".length()) : message;
   }
 
   private void openUpstream(ClientSession session, Environment env) {
