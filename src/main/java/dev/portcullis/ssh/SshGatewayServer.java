@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,18 +21,18 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.keyboard.UserAuthKeyboardInteractiveFactory;
 import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
-import org.apache.sshd.server.auth.pubkey.RejectAllPublickeyAuthenticator;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.server.subsystem.SubsystemFactory;
 
 /**
  * The SSH listener ({@code listen.ssh}) as a plain class: a MINA {@link SshServer} whose agents authenticate with
- * their OIDC token ({@link TokenAuthenticator}), name the target as SSH user, and get each exec, shell or subsystem
- * judged by the {@link SshPolicy} and bridged to the target ({@link BridgedCommand}).
+ * their OIDC token ({@link TokenAuthenticator}) or a certificate of the gateway's user CA ({@link CertificateAuth}),
+ * name the target as SSH user, and get each exec, shell or subsystem judged by the {@link SshPolicy} and bridged to
+ * the target ({@link BridgedCommand}).
  *
- * <p>Refused at the door, with a message where the protocol carries one: public-key and host-based
- * authentication; {@code direct-tcpip} ({@code ssh -L}/{@code -D}), {@code direct-streamlocal@openssh.com} and
+ * <p>Refused at the door, with a message where the protocol carries one: plain public keys and certificates of any
+ * other CA; host-based authentication; {@code direct-tcpip} ({@code ssh -L}/{@code -D}), {@code direct-streamlocal@openssh.com} and
  * {@code tun@openssh.com} channels; remote forwarding ({@code tcpip-forward}), agent and X11 forwarding (MINA's
  * reject-all forwarding filter); {@code env} requests; subsystems other than sftp, and sftp unless the policy
  * allows it. {@code scp -O} and rsync arrive as exec commands and are judged as such.
@@ -56,16 +57,19 @@ public final class SshGatewayServer implements AutoCloseable {
     this.connector = new TargetConnector(targets.values());
     BridgeServices services = new BridgeServices(policy, events, recorders, connector);
     TokenAuthenticator auth = new TokenAuthenticator(targets::get, tokens, onVertx);
+    UserCertificateCheck certificates = SshUserCa.loadOrCreate(listen.userCa(), listen.maxCertificateValidity())
+        .check();
 
     server = SshServer.setUpDefaultServer();
     server.setHost(listen.host());
     server.setPort(listen.port());
     server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-    server.setUserAuthFactories(List.of(UserAuthKeyboardInteractiveFactory.INSTANCE,
-        UserAuthPasswordFactory.INSTANCE));
+    // publickey takes only our CA's certificates (portcullis ssh-cert); tokens still work as password.
+    server.setUserAuthFactories(List.of(CertificateAuth.factory(certificates, targets::get, Clock.systemUTC()),
+        UserAuthKeyboardInteractiveFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
     server.setPasswordAuthenticator(auth);
     server.setKeyboardInteractiveAuthenticator(auth);
-    server.setPublickeyAuthenticator(RejectAllPublickeyAuthenticator.INSTANCE);
+    server.setPublickeyAuthenticator(CertificateAuth.authenticator(certificates, Clock.systemUTC()));
     // Every attempt costs a token validation: a client gets a few tries (OpenSSH's own default is 6), not MINA's 20.
     CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, MAX_AUTH_ATTEMPTS);
     server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);

@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * rejected token fails the attempt, with an SSH banner saying why (never echoing the token).
  *
  * <p>OpenSSH's client reads at most 1023 bytes as a password or keyboard-interactive answer; longer tokens (typical
- * Keycloak/Okta tokens are 1–3 KB) need the certificate route of design-notes §2 ({@code portcullis ssh-cert}),
- * which is not built yet.
+ * Keycloak/Okta tokens are 1–3 KB) take the certificate route of design-notes §2: {@code portcullis ssh-cert}
+ * exchanges the token at the admin API ({@code POST /ssh/certificates}) for a short-lived user certificate of the
+ * gateway's {@link SshUserCa}, which {@link CertificateAuth} accepts and turns into the same {@link #AUTHENTICATED}
+ * attribute this class sets.
  */
 public final class TokenAuthenticator implements PasswordAuthenticator, KeyboardInteractiveAuthenticator {
   private static final Logger LOG = LoggerFactory.getLogger(TokenAuthenticator.class);
@@ -106,7 +108,7 @@ public final class TokenAuthenticator implements PasswordAuthenticator, Keyboard
     throw pending;
   }
 
-  private static String unknownTarget(String username) {
+  static String unknownTarget(String username) {
     return "portcullis: unknown target '" + printable(username) + "' (the SSH user names the target)\r\n";
   }
 
