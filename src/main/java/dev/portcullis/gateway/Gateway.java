@@ -4,6 +4,7 @@ import dev.portcullis.admin.AdminServer;
 import dev.portcullis.admin.GatewayMetrics;
 import dev.portcullis.admin.MeteredEventPublisher;
 import dev.portcullis.admin.MetricSources;
+import dev.portcullis.admin.SshCertificates;
 import dev.portcullis.approval.ApprovalService;
 import dev.portcullis.approval.ApprovalVerticle;
 import dev.portcullis.config.EventsConfig;
@@ -13,6 +14,7 @@ import dev.portcullis.ssh.BusSshPolicy;
 import dev.portcullis.ssh.ChannelRecorders;
 import dev.portcullis.ssh.PublishedSshSessionEvents;
 import dev.portcullis.ssh.SshTerminationVerticle;
+import dev.portcullis.ssh.SshUserCa;
 import dev.portcullis.ssh.recording.FrameFlushTimer;
 import dev.portcullis.ssh.recording.FrameRecorder;
 import dev.portcullis.events.BusEventPublisher;
@@ -176,7 +178,13 @@ public final class Gateway {
     if (config.admin() == null) {
       return Future.succeededFuture();
     }
-    return AdminServer.start(vertx, config.admin(), config.oidc(), config.approvals(), sources)
+    // With an SSH listener, the admin API also issues its user certificates: the same CA file, read off the loop.
+    Future<SshCertificates> certificates = config.ssh() == null ? Future.succeededFuture()
+        : vertx.executeBlocking(() -> new SshCertificates(
+            SshUserCa.loadOrCreate(config.ssh().userCa(), config.ssh().maxCertificateValidity()),
+            config.sshTargets().keySet(), config.ssh().port()));
+    return certificates
+        .compose(certs -> AdminServer.start(vertx, config.admin(), config.oidc(), config.approvals(), sources, certs))
         .onSuccess(started -> admin = started)
         .mapEmpty();
   }
