@@ -160,11 +160,17 @@ class CertificateLoginTest {
 
   /** A fresh ed25519 key made by OpenSSH's ssh-keygen, as an agent would make it. */
   static Path keygen(String name) throws Exception {
+    return keygen(name, "ed25519");
+  }
+
+  static Path keygen(String name, String type, String... more) throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/ssh-keygen")), "ssh-keygen not installed");
-    Path key = dir.resolve(name + "/id_ed25519");
+    Path key = dir.resolve(name + "/id_" + type);
     Files.createDirectories(key.getParent());
-    Run made = run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name + "@test", "-f",
-        key.toString()));
+    List<String> command = new ArrayList<>(List.of("ssh-keygen", "-q", "-t", type, "-N", "", "-C", name + "@test",
+        "-f", key.toString()));
+    command.addAll(List.of(more));
+    Run made = run(command);
     assertEquals(0, made.exit(), made.err());
     return key;
   }
@@ -234,6 +240,17 @@ class CertificateLoginTest {
     assertFalse(everything.contains(certData.substring(0, 60)), "certificate in events");
     assertFalse(everything.contains(keyData), "public key in events");
     assertFalse(everything.contains(longToken.substring(0, 40)), "token in events");
+  }
+
+  /** OpenSSH signs with rsa-sha2-512 / ecdsa inside the certificate algorithm names; MINA must verify those too. */
+  @Test
+  void rsaAndEcdsaKeysWorkToo() throws Exception {
+    assumeOpenSsh();
+    for (Path key : List.of(keygen("rsa", "rsa", "-b", "3072"), keygen("ecdsa", "ecdsa", "-b", "384"))) {
+      Run ran = run(ssh(key, certificate(key, null), "box", "echo ok"));
+      assertEquals(0, ran.exit(), key + ": " + ran.err());
+      assertEquals("ok\n", ran.out());
+    }
   }
 
   @Test
