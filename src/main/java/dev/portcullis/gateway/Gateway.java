@@ -170,8 +170,14 @@ public final class Gateway {
             agent.target().name(), PublishedSshSessionEvents.PROTOCOL), statementId, pty, cols, rows));
     return deploy(() -> new SshTerminationVerticle(config.ssh(), config.sshTargets(), validator,
         new BusSshPolicy(vertx), new PublishedSshSessionEvents(events, config.gatewayId()), recorders), 1)
-        .onSuccess(v -> LOG.info("gateway '{}' listening for SSH on {}:{}, targets {}", config.gatewayId(),
-            config.ssh().host(), config.ssh().port(), config.sshTargets().keySet()));
+        .onSuccess(v -> {
+          LOG.info("gateway '{}' listening for SSH on {}:{}, targets {}", config.gatewayId(),
+              config.ssh().host(), config.ssh().port(), config.sshTargets().keySet());
+          if (config.admin() == null) {
+            LOG.info("ssh: no listen.admin, so no SSH certificates are issued here: agents whose tokens exceed "
+                + "OpenSSH's 1023-byte password limit cannot log in with OpenSSH");
+          }
+        });
   }
 
   private Future<Void> startAdmin(GatewayConfig config, MetricSources sources) {

@@ -62,6 +62,9 @@ final class CertificateAuth extends UserAuthPublicKey {
 
   @Override
   public Boolean doAuth(Buffer buffer, boolean init) throws Exception {
+    if (!init) {
+      return super.doAuth(buffer, init); // publickey has no follow-up messages; MINA refuses one itself
+    }
     ServerSession session = getServerSession();
     PublicKey key = offeredKey(buffer);
     if (key == null) {
