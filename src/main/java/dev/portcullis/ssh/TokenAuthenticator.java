@@ -39,6 +39,8 @@ public final class TokenAuthenticator implements PasswordAuthenticator, Keyboard
   static final AttributeKey<Authenticated> AUTHENTICATED = new AttributeKey<>();
   /** Far above any real token; a bound so nobody makes the validator parse megabytes. */
   static final int MAX_TOKEN_CHARS = 16 * 1024;
+  /** What OpenSSH's client sends of a longer password: a rejected token of exactly this length was surely cut. */
+  static final int OPENSSH_MAX_PASSWORD = 1023;
 
   private final Function<String, SshTargetConfig> targets;
   private final TokenValidator tokens;
@@ -101,7 +103,9 @@ public final class TokenAuthenticator implements PasswordAuthenticator, Keyboard
         if (!(e instanceof TokenRejectedException)) {
           LOG.warn("ssh: token validation failed: {}", e.toString());
         }
-        banner(session, "portcullis: token rejected: " + why + "\r\n");
+        banner(session, "portcullis: token rejected: " + why + "\r\n" + (token.length() == OPENSSH_MAX_PASSWORD
+            ? "portcullis: OpenSSH cuts passwords at 1023 bytes; for longer tokens use `portcullis ssh-cert`\r\n"
+            : ""));
         pending.setAuthed(false);
       }
     }));

@@ -148,6 +148,11 @@ class SshCertCliTest {
   }
 
   @Test
+  void isASubcommandOfPortcullis() {
+    assertTrue(new CommandLine(new Main()).getSubcommands().containsKey("ssh-cert"));
+  }
+
+  @Test
   void aGatewayWithoutSshSaysSo() throws Exception {
     try (AdminTestServer plain = new AdminTestServer()) {
       Run r = run(home, plain.token("ci-bot", AdminTestServer.AGENT_AUDIENCE), "--gateway", plain.url);

@@ -286,6 +286,25 @@ class CertificateLoginTest {
     return Files.isExecutable(Path.of("/usr/bin/ssh")) ? run(command) : null;
   }
 
+  /** Why this route exists: OpenSSH cuts the long token, and the gateway's refusal points to ssh-cert. */
+  @Test
+  void theLongTokenAsAPasswordIsCutByOpenSshAndTheBannerSaysWhatToDo() throws Exception {
+    assumeOpenSsh();
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sshpass")), "sshpass not installed");
+    ProcessBuilder builder = new ProcessBuilder("sshpass", "-e", "ssh", "-F", "/dev/null", "-p",
+        String.valueOf(gateway.port()), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+        "-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password",
+        "-o", "NumberOfPasswordPrompts=1", "box@127.0.0.1", "true");
+    builder.environment().put("SSHPASS", longToken);
+    builder.redirectErrorStream(true);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(255, process.exitValue(), output);
+    assertTrue(output.contains("OpenSSH cuts passwords at 1023 bytes; for longer tokens use `portcullis ssh-cert`"),
+        output);
+  }
+
   @Test
   void anotherCasCertificateIsRefused() throws Exception {
     assumeOpenSsh();
