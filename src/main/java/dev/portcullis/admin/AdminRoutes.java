@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The admin API's route table (design-notes §4b). {@code /health} and {@code /metrics} are open (probes and
  * scrapers carry no tokens and learn nothing secret); every {@code /approvals} call authenticates first, so an
- * unauthenticated caller learns nothing about ids or bodies beyond "401".
+ * unauthenticated caller learns nothing about ids or bodies beyond "401". {@code POST /ssh/certificates}
+ * authenticates with an <em>agent's</em> token ({@code agents}: the agents' audience), never an approver's.
  */
 final class AdminRoutes {
   /** Approval ids are UUIDs; anything far longer is not one. */
@@ -16,7 +17,19 @@ final class AdminRoutes {
   private AdminRoutes() {}
 
   static RouteTable of(HealthReport health, MetricsPage metrics, BearerAuth auth, ApprovalsEndpoint approvals) {
+    return of(health, metrics, auth, approvals, null, null);
+  }
+
+  /**
+   * @param agents       validates agents' tokens, or {@code null} when no SSH certificates are issued
+   * @param certificates the certificate endpoint, or {@code null} (no SSH listener): the route answers 404 saying so
+   */
+  static RouteTable of(HealthReport health, MetricsPage metrics, BearerAuth auth, ApprovalsEndpoint approvals,
+      BearerAuth agents, SshCertificateEndpoint certificates) {
     return new RouteTable()
+        .post("/ssh/certificates", r -> certificates == null
+            ? Future.failedFuture(new ErrorReply(404, "this gateway issues no SSH certificates (no listen.ssh)"))
+            : agents.authenticate(r.authorization()).map(caller -> certificates.issue(caller, r.body())))
         .get("/health", r -> Future.succeededFuture(health.render()))
         .get("/metrics", r -> Future.succeededFuture(
             AdminResponse.text(200, PrometheusText.CONTENT_TYPE, metrics.render())))

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * {@code Authorization: Bearer <token>} (RFC 6750) to an {@link Identity}, through a validator that accepts only
- * the approvers' audience. Every refusal is 401 with {@code WWW-Authenticate: Bearer}; the reason given is the
+ * one audience: the approvers' for {@code /approvals}, the agents' for {@code /ssh/certificates} (two instances). Every refusal is 401 with {@code WWW-Authenticate: Bearer}; the reason given is the
  * validator's client-safe one, and the token itself is never put into a message or log line.
  */
 final class BearerAuth {

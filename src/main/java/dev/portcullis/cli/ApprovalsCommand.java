@@ -153,27 +153,41 @@ final class ApprovalsCommand {
 
   /** Checks the usage (token present, URL sane) before any network call; problems are usage errors (exit 2). */
   Call call(CommandLine.Model.CommandSpec spec, GatewayOptions options) {
-    String token = env.apply(TOKEN_VARIABLE);
-    if (token == null || token.isBlank()) {
-      throw new CommandLine.ParameterException(spec.commandLine(), TOKEN_VARIABLE + " is not set: export a token"
-          + " for the approvers' audience (it is never taken as a flag, which other users could read)");
-    }
-    URI base;
-    try {
-      base = URI.create(options.gateway.replaceAll("/+$", ""));
-    } catch (IllegalArgumentException e) {
-      base = null;
-    }
-    if (base == null || base.getHost() == null
-        || !("http".equals(base.getScheme()) || "https".equals(base.getScheme()))) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--gateway must be an http(s) URL such as http://127.0.0.1:9180, got '" + options.gateway + "'");
-    }
-    return new Call(base, token.strip(), spec.commandLine().getErr());
+    return Call.open(spec, env, options.gateway, "portcullis approvals", "for the approvers' audience");
   }
 
-  /** One request to the admin API and its error reporting. */
-  record Call(URI base, String token, PrintWriter err) {
+  /**
+   * One request to the admin API and its error reporting (shared with {@code ssh-cert}).
+   *
+   * @param program what error lines start with ({@code portcullis approvals})
+   */
+  record Call(URI base, String token, PrintWriter err, String program) {
+    /**
+     * Checks the usage (token present, URL sane) before any network call; problems are usage errors (exit 2).
+     *
+     * @param audience what the missing-token message says the token is for
+     */
+    static Call open(CommandLine.Model.CommandSpec spec, Function<String, String> env, String gateway,
+        String program, String audience) {
+      String token = env.apply(TOKEN_VARIABLE);
+      if (token == null || token.isBlank()) {
+        throw new CommandLine.ParameterException(spec.commandLine(), TOKEN_VARIABLE + " is not set: export a token "
+            + audience + " (it is never taken as a flag, which other users could read)");
+      }
+      URI base;
+      try {
+        base = URI.create(gateway.replaceAll("/+$", ""));
+      } catch (IllegalArgumentException e) {
+        base = null;
+      }
+      if (base == null || base.getHost() == null
+          || !("http".equals(base.getScheme()) || "https".equals(base.getScheme()))) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--gateway must be an http(s) URL such as http://127.0.0.1:9180, got '" + gateway + "'");
+      }
+      return new Call(base, token.strip(), spec.commandLine().getErr(), program);
+    }
+
     HttpRequest.Builder request(String path) {
       return HttpRequest.newBuilder(URI.create(base + path))
           .timeout(TIMEOUT)
@@ -187,11 +201,11 @@ final class ApprovalsCommand {
         return HttpClient.newBuilder().connectTimeout(TIMEOUT).build()
             .send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       } catch (IOException e) {
-        err.println("portcullis approvals: cannot reach the admin API at " + base + ": " + e);
+        err.println(program + ": cannot reach the admin API at " + base + ": " + e);
         return null;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        err.println("portcullis approvals: interrupted");
+        err.println(program + ": interrupted");
         return null;
       }
     }
@@ -205,7 +219,7 @@ final class ApprovalsCommand {
         } catch (DecodeException | ClassCastException e) {
           message = null;
         }
-        err.println("portcullis approvals: the gateway answered " + response.statusCode() + ": "
+        err.println(program + ": the gateway answered " + response.statusCode() + ": "
             + PendingTable.printable(message != null ? message : response.body(), 500));
       }
       err.flush();

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "Least-privilege access gateway for AI agents and other non-human identities.",
     subcommands = {
       ServeCommand.class, DevCommand.class, TokenCommand.class, PolicyCommand.class,
-      AuditSinkCommand.class, AuditCommand.class, ReplayCommand.class, ApprovalsCommand.class,
+      AuditSinkCommand.class, AuditCommand.class, ReplayCommand.class, ApprovalsCommand.class, SshCertCommand.class,
       ApproverBotCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -4,6 +4,7 @@ import dev.portcullis.admin.AdminServer;
 import dev.portcullis.admin.GatewayMetrics;
 import dev.portcullis.admin.MeteredEventPublisher;
 import dev.portcullis.admin.MetricSources;
+import dev.portcullis.admin.SshCertificates;
 import dev.portcullis.approval.ApprovalService;
 import dev.portcullis.approval.ApprovalVerticle;
 import dev.portcullis.config.EventsConfig;
@@ -14,6 +15,7 @@ import dev.portcullis.ssh.BusSshPolicy;
 import dev.portcullis.ssh.ChannelRecorders;
 import dev.portcullis.ssh.PublishedSshSessionEvents;
 import dev.portcullis.ssh.SshTerminationVerticle;
+import dev.portcullis.ssh.SshUserCa;
 import dev.portcullis.ssh.recording.FrameFlushTimer;
 import dev.portcullis.ssh.recording.FrameRecorder;
 import dev.portcullis.events.BusEventPublisher;
@@ -169,8 +171,14 @@ public final class Gateway {
     return deploy(() -> new SshTerminationVerticle(config.ssh(), config.sshTargets(), validator,
         new BusSshPolicy(vertx, health), new BusSshApprovals(vertx, config.gatewayId()),
         new PublishedSshSessionEvents(events, config.gatewayId()), recorders), 1)
-        .onSuccess(v -> LOG.info("gateway '{}' listening for SSH on {}:{}, targets {}", config.gatewayId(),
-            config.ssh().host(), config.ssh().port(), config.sshTargets().keySet()));
+        .onSuccess(v -> {
+          LOG.info("gateway '{}' listening for SSH on {}:{}, targets {}", config.gatewayId(),
+              config.ssh().host(), config.ssh().port(), config.sshTargets().keySet());
+          if (config.admin() == null) {
+            LOG.info("ssh: no listen.admin, so no SSH certificates are issued here: agents whose tokens exceed "
+                + "OpenSSH's 1023-byte password limit cannot log in with OpenSSH");
+          }
+        });
   }
 
   /** The admin HTTP listener, last and only when configured; an isolated block so it can change on its own. */
@@ -178,7 +186,13 @@ public final class Gateway {
     if (config.admin() == null) {
       return Future.succeededFuture();
     }
-    return AdminServer.start(vertx, config.admin(), config.oidc(), config.approvals(), sources)
+    // With an SSH listener, the admin API also issues its user certificates: the same CA file, read off the loop.
+    Future<SshCertificates> certificates = config.ssh() == null ? Future.succeededFuture()
+        : vertx.executeBlocking(() -> new SshCertificates(
+            SshUserCa.loadOrCreate(config.ssh().userCa(), config.ssh().maxCertificateValidity()),
+            config.sshTargets().keySet(), config.ssh().port()));
+    return certificates
+        .compose(certs -> AdminServer.start(vertx, config.admin(), config.oidc(), config.approvals(), sources, certs))
         .onSuccess(started -> admin = started)
         .mapEmpty();
   }

@@ -21,10 +21,14 @@ public final class AgentSession {
   private final String clientVersion;
   private final Instant startedAt = Instant.now();
   private final AtomicLong statements = new AtomicLong();
+  private final Future<Void> admitted;
   private Future<ClientSession> upstream;
   private boolean closed;
 
-  AgentSession(Identity identity, SshTargetConfig target, String clientAddress, String clientVersion) {
+  /** @param admitted completes when the policy admitted the identity to the target; fails when it did not */
+  AgentSession(Identity identity, SshTargetConfig target, String clientAddress, String clientVersion,
+      Future<Void> admitted) {
+    this.admitted = admitted;
     this.identity = identity;
     this.target = target;
     this.clientAddress = clientAddress;
@@ -54,6 +58,11 @@ public final class AgentSession {
 
   public Instant startedAt() {
     return startedAt;
+  }
+
+  /** Completes once the identity is admitted to the target: no channel is judged before. */
+  Future<Void> admitted() {
+    return admitted;
   }
 
   /** How many channels were decided so far. */

@@ -104,6 +104,17 @@ final class BridgedCommand implements AsyncCommand {
       refuse("not authenticated");
       return;
     }
+    agent.admitted().onComplete(admitted -> {
+      if (admitted.succeeded()) {
+        judge(env);
+      } else {
+        refuse("the login was not admitted");
+      }
+    });
+  }
+
+  /** Asks the policy about this channel (once the login is admitted), then refuses, holds or runs it. */
+  private void judge(Environment env) {
     statementId = agent.nextStatementId();
     startedNanos = System.nanoTime();
     SshChannelRequest request = new SshChannelRequest(agent.sessionId(), agent.identity(), agent.target().name(),

@@ -33,19 +33,29 @@ public final class GatewayHostKey {
   private GatewayHostKey() {}
 
   public static KeyPair loadOrCreate(Path file) {
+    return loadOrCreate(file, "host key");
+  }
+
+  /**
+   * The same for any of the gateway's own SSH keys (the host key, the user CA key).
+   *
+   * @param what names the key in log lines and errors
+   */
+  public static KeyPair loadOrCreate(Path file, String what) {
     try {
       if (Files.exists(file)) {
-        warnIfReadableByOthers(file);
+        warnIfReadableByOthers(file, what);
         return load(file);
       }
       KeyPair key = generate();
       write(file, key);
-      LOG.info("ssh: generated the gateway's host key {} ({})", file, KeyUtils.getFingerPrint(key.getPublic()));
+      LOG.info("ssh: generated the gateway's {} {} ({})", what, file, KeyUtils.getFingerPrint(key.getPublic()));
       return key;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or create the SSH host key " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read or create the SSH " + what + " " + file + ": " + e.getMessage(), e);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot read or create the SSH host key " + file + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot read or create the SSH " + what + " " + file + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -81,10 +91,10 @@ public final class GatewayHostKey {
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static void warnIfReadableByOthers(Path file) throws IOException {
+  private static void warnIfReadableByOthers(Path file, String what) throws IOException {
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
     if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
-      LOG.warn("ssh: host key {} is readable by others ({}); chmod 600 it", file,
+      LOG.warn("ssh: {} {} is readable by others ({}); chmod 600 it", what, file,
           PosixFilePermissions.toString(perms));
     }
   }

@@ -7,11 +7,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
@@ -20,19 +24,18 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.keyboard.UserAuthKeyboardInteractiveFactory;
 import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
-import org.apache.sshd.server.auth.pubkey.RejectAllPublickeyAuthenticator;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.server.subsystem.SubsystemFactory;
 
 /**
  * The SSH listener ({@code listen.ssh}) as a plain class: a MINA {@link SshServer} whose agents authenticate with
- * their OIDC token ({@link TokenAuthenticator}), name the target as SSH user, and get each exec, shell or subsystem
- * judged by the {@link SshPolicy} (a review waits for {@link SshApprovals}) and bridged to the target
- * ({@link BridgedCommand}).
+ * their OIDC token ({@link TokenAuthenticator}) or a certificate of the gateway's user CA ({@link CertificateAuth}),
+ * name the target as SSH user, and get each exec, shell or subsystem judged by the {@link SshPolicy} (a review
+ * waits for {@link SshApprovals}) and bridged to the target ({@link BridgedCommand}).
  *
- * <p>Refused at the door, with a message where the protocol carries one: public-key and host-based
- * authentication; {@code direct-tcpip} ({@code ssh -L}/{@code -D}), {@code direct-streamlocal@openssh.com} and
+ * <p>Refused at the door, with a message where the protocol carries one: plain public keys and certificates of any
+ * other CA; host-based authentication; {@code direct-tcpip} ({@code ssh -L}/{@code -D}), {@code direct-streamlocal@openssh.com} and
  * {@code tun@openssh.com} channels; remote forwarding ({@code tcpip-forward}), agent and X11 forwarding (MINA's
  * reject-all forwarding filter); {@code env} requests; subsystems other than sftp, and sftp unless the policy
  * allows it. {@code scp -O} and rsync arrive as exec commands and are judged as such.
@@ -44,6 +47,8 @@ public final class SshGatewayServer implements AutoCloseable {
   static final int MAX_AUTH_ATTEMPTS = 6;
 
   private final SshServer server;
+  private final SshPolicy policy;
+  private final Executor onVertx;
   private final TargetConnector connector;
   private final SshSessionEvents events;
 
@@ -54,20 +59,26 @@ public final class SshGatewayServer implements AutoCloseable {
       Executor onVertx, SshPolicy policy, SshApprovals approvals, SshSessionEvents events,
       ChannelRecorders recorders) {
     KeyPair hostKey = GatewayHostKey.loadOrCreate(listen.hostKey());
+    this.policy = policy;
+    this.onVertx = onVertx;
     this.events = events;
     this.connector = new TargetConnector(targets.values());
     BridgeServices services = new BridgeServices(policy, approvals, events, recorders, connector);
     TokenAuthenticator auth = new TokenAuthenticator(targets::get, tokens, policy, onVertx);
+    UserCertificateCheck certificates = SshUserCa.loadOrCreate(listen.userCa(), listen.maxCertificateValidity())
+        .check();
 
     server = SshServer.setUpDefaultServer();
     server.setHost(listen.host());
     server.setPort(listen.port());
     server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-    server.setUserAuthFactories(List.of(UserAuthKeyboardInteractiveFactory.INSTANCE,
-        UserAuthPasswordFactory.INSTANCE));
+    // publickey takes only our CA's certificates (portcullis ssh-cert); tokens still work as password.
+    server.setUserAuthFactories(List.of(
+        CertificateAuth.factory(certificates, targets::get, Clock.systemUTC()),
+        UserAuthKeyboardInteractiveFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
     server.setPasswordAuthenticator(auth);
     server.setKeyboardInteractiveAuthenticator(auth);
-    server.setPublickeyAuthenticator(RejectAllPublickeyAuthenticator.INSTANCE);
+    server.setPublickeyAuthenticator(CertificateAuth.authenticator(certificates, Clock.systemUTC()));
     // Every attempt costs a token validation: a client gets a few tries (OpenSSH's own default is 6), not MINA's 20.
     CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, MAX_AUTH_ATTEMPTS);
     server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
@@ -109,7 +120,7 @@ public final class SshGatewayServer implements AutoCloseable {
         AgentSession agent = session.getAttribute(AGENT);
         if (agent != null) {
           agent.close();
-          events.ended(agent, "client terminated");
+          agent.admitted().onSuccess(v -> events.ended(agent, "client terminated"));
         }
       }
     });
@@ -121,10 +132,29 @@ public final class SshGatewayServer implements AutoCloseable {
       session.close(true); // cannot happen: only the token authenticator lets anyone in
       return;
     }
+    Future<Void> admitted = who.admitted() ? Future.succeededFuture() : admit(who);
     AgentSession agent = new AgentSession(who.identity(), who.target(), address(session.getClientAddress()),
-        session.getClientVersion());
+        session.getClientVersion(), admitted);
     session.setAttribute(AGENT, agent);
-    events.started(agent);
+    admitted.onSuccess(v -> events.started(agent)).onFailure(e -> refuseAdmission(session, e));
+  }
+
+  /** A certificate login: admitted to the target now, as a token login was before it succeeded. */
+  private Future<Void> admit(TokenAuthenticator.Authenticated who) {
+    Promise<Void> admitted = Promise.promise();
+    onVertx.execute(() -> policy.admit(who.identity(), who.target().name()).onComplete(admitted));
+    return admitted.future();
+  }
+
+  /** Ends a login the policy does not admit, telling the client why (OpenSSH prints the disconnect message). */
+  private static void refuseAdmission(ServerSession session, Throwable e) {
+    String why = "portcullis: " + (e instanceof SshRefusal refused ? refused.getMessage()
+        : "the login could not be admitted");
+    try {
+      session.disconnect(SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE, why);
+    } catch (IOException | RuntimeException failed) {
+      session.close(true);
+    }
   }
 
   /** A forward the gateway refused: reported as a decided statement of the session. */

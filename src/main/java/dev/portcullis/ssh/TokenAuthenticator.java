@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * rejected token fails the attempt, with an SSH banner saying why (never echoing the token).
  *
  * <p>OpenSSH's client reads at most 1023 bytes as a password or keyboard-interactive answer; longer tokens (typical
- * Keycloak/Okta tokens are 1–3 KB) need the certificate route of design-notes §2 ({@code portcullis ssh-cert}),
- * which is not built yet.
+ * Keycloak/Okta tokens are 1–3 KB) take the certificate route of design-notes §2: {@code portcullis ssh-cert}
+ * exchanges the token at the admin API ({@code POST /ssh/certificates}) for a short-lived user certificate of the
+ * gateway's {@link SshUserCa}, which {@link CertificateAuth} accepts and turns into the same {@link #AUTHENTICATED}
+ * attribute this class sets.
  */
 public final class TokenAuthenticator implements PasswordAuthenticator, KeyboardInteractiveAuthenticator {
   private static final Logger LOG = LoggerFactory.getLogger(TokenAuthenticator.class);
@@ -37,6 +39,8 @@ public final class TokenAuthenticator implements PasswordAuthenticator, Keyboard
   static final AttributeKey<Authenticated> AUTHENTICATED = new AttributeKey<>();
   /** Far above any real token; a bound so nobody makes the validator parse megabytes. */
   static final int MAX_TOKEN_CHARS = 16 * 1024;
+  /** What OpenSSH's client sends of a longer password: a rejected token of exactly this length was surely cut. */
+  static final int OPENSSH_MAX_PASSWORD = 1023;
 
   private final Function<String, SshTargetConfig> targets;
   private final TokenValidator tokens;
@@ -56,7 +60,8 @@ public final class TokenAuthenticator implements PasswordAuthenticator, Keyboard
   }
 
   /** What a successful authentication established. */
-  record Authenticated(Identity identity, SshTargetConfig target) {}
+  /** @param admitted whether the identity was already admitted to the target (the token route does it first) */
+  record Authenticated(Identity identity, SshTargetConfig target, boolean admitted) {}
 
   @Override
   public boolean authenticate(String username, String password, ServerSession session) {
@@ -96,28 +101,35 @@ public final class TokenAuthenticator implements PasswordAuthenticator, Keyboard
     onVertx.execute(() -> tokens.validate(token.strip())
         .compose(identity -> admission.admit(identity, target.name()).map(identity))
         .onComplete(validated -> {
-      LOG.debug("ssh: token ({} chars) for target '{}' {}", token.length(), target.name(), validated.succeeded() ? "accepted" : "rejected");
-      if (validated.succeeded()) {
-        session.setAttribute(AUTHENTICATED, new Authenticated(validated.result(), target));
-        pending.setAuthed(true);
-      } else {
-        Throwable e = validated.cause();
-        // TokenRejectedException's message says why (expired, wrong audience…) and never contains the token.
-        if (e instanceof SshRefusal refusal) {
-          banner(session, "portcullis: " + refusal.getMessage() + "\r\n");
-        } else if (e instanceof TokenRejectedException) {
-          banner(session, "portcullis: token rejected: " + e.getMessage() + "\r\n");
-        } else {
-          LOG.warn("ssh: token validation or admission failed: {}", e.toString());
-          banner(session, "portcullis: token rejected: the token could not be validated\r\n");
-        }
-        pending.setAuthed(false);
-      }
-    }));
+          LOG.debug("ssh: token ({} chars) for target '{}' {}", token.length(), target.name(),
+              validated.succeeded() ? "accepted" : "rejected");
+          if (validated.succeeded()) {
+            session.setAttribute(AUTHENTICATED, new Authenticated(validated.result(), target, true));
+            pending.setAuthed(true);
+          } else {
+            banner(session, refusal(validated.cause(), token.length()));
+            pending.setAuthed(false);
+          }
+        }));
     throw pending;
   }
 
-  private static String unknownTarget(String username) {
+  /** Why the login failed, for the banner: never the token itself. */
+  private static String refusal(Throwable e, int tokenLength) {
+    if (e instanceof SshRefusal refused) {
+      return "portcullis: " + refused.getMessage() + "\r\n";
+    }
+    if (e instanceof TokenRejectedException) {
+      // its message says why (expired, wrong audience…) and never contains the token
+      return "portcullis: token rejected: " + e.getMessage() + "\r\n" + (tokenLength == OPENSSH_MAX_PASSWORD
+          ? "portcullis: OpenSSH cuts passwords at 1023 bytes; for longer tokens use `portcullis ssh-cert`\r\n"
+          : "");
+    }
+    LOG.warn("ssh: token validation or admission failed: {}", e.toString());
+    return "portcullis: token rejected: the token could not be validated\r\n";
+  }
+
+  static String unknownTarget(String username) {
     return "portcullis: unknown target '" + printable(username) + "' (the SSH user names the target)\r\n";
   }
 

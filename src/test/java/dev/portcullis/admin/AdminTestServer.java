@@ -39,12 +39,17 @@ public final class AdminTestServer implements AutoCloseable {
   public final String url;
 
   public AdminTestServer() throws Exception {
+    this(null);
+  }
+
+  /** @param certificates what {@code POST /ssh/certificates} issues with, or {@code null} (no SSH listener) */
+  public AdminTestServer(SshCertificates certificates) throws Exception {
     issuer.start();
     MetricSources sources = new MetricSources(metrics, EventsConfig.Sink.KAFKA, delivery, () -> publisherStats,
         relays, approvals);
     server = await(AdminServer.start(vertx, new AdminListenConfig("127.0.0.1", 0, null),
         new OidcConfig(issuer.issuerUrl(ISSUER_ID).toString(), AGENT_AUDIENCE, "groups", Duration.ofSeconds(5)),
-        ApprovalsConfig.DEFAULTS, sources));
+        ApprovalsConfig.DEFAULTS, sources, certificates));
     url = "http://127.0.0.1:" + server.port();
   }
 

@@ -21,7 +21,7 @@ class PublishedSshSessionEventsTest {
   private final AgentSession session = new AgentSession(
       new Identity("ci-bot", List.of("agents"), "https://idp", Instant.now().plusSeconds(60)),
       new SshTargetConfig("box", "10.0.0.5", 22, "deploy", Path.of("k"), "ssh-ed25519 AAAA"),
-      "127.0.0.1:50000", "SSH-2.0-OpenSSH_9.2p1");
+      "127.0.0.1:50000", "SSH-2.0-OpenSSH_9.2p1", io.vertx.core.Future.succeededFuture());
 
   @Test
   void lifecycleAndStatements() {
