@@ -27,7 +27,8 @@ public final class ConfigLoader {
   private static final Set<String> OIDC = YamlMap.allowed("issuer", "audience", "groupsClaim", "clockSkew");
   private static final Set<String> PG_TARGET = YamlMap.allowed("type", "host", "port", "database", "username",
       "passwordEnv", "passwordFile", "tls", "allowPrivilegedBackend");
-  private static final Set<String> SSH_LISTEN = YamlMap.allowed("host", "port", "hostKey");
+  private static final Set<String> SSH_LISTEN = YamlMap.allowed("host", "port", "hostKey", "authTimeout",
+      "idleTimeout", "maxSessions", "maxSessionsPerIdentity", "maxChannelsPerSession");
   private static final Set<String> SSH_TARGET = YamlMap.allowed("type", "host", "port", "username",
       "privateKeyFile", "hostKey");
   /** Host key algorithms a pinned {@code hostKey} line may name (what MINA's client verifies here). */
@@ -94,7 +95,15 @@ public final class ConfigLoader {
     }
     // The host key is the gateway's identity to every agent: a default next to the config keeps it across restarts.
     Path hostKey = base.resolve(ssh.string("hostKey", "data/ssh_host_key")).normalize();
-    return new SshListenConfig(ssh.string("host", "127.0.0.1"), port(ssh, SshListenConfig.DEFAULT_PORT), hostKey);
+    SshLimits d = SshLimits.DEFAULTS;
+    SshLimits limits = new SshLimits(
+        positive(ssh, "authTimeout", ssh.duration("authTimeout", d.authTimeout())),
+        positive(ssh, "idleTimeout", ssh.duration("idleTimeout", d.idleTimeout())),
+        atLeastOne(ssh, "maxSessions", ssh.integer("maxSessions", d.maxSessions())),
+        atLeastOne(ssh, "maxSessionsPerIdentity", ssh.integer("maxSessionsPerIdentity", d.maxSessionsPerIdentity())),
+        atLeastOne(ssh, "maxChannelsPerSession", ssh.integer("maxChannelsPerSession", d.maxChannelsPerSession())));
+    return new SshListenConfig(ssh.string("host", "127.0.0.1"), port(ssh, SshListenConfig.DEFAULT_PORT), hostKey,
+        limits);
   }
 
   private static SshTargetConfig sshTarget(String name, YamlMap t, Path base) {

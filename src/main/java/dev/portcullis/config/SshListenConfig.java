@@ -7,7 +7,13 @@ import java.nio.file.Path;
  *
  * @param hostKey the gateway's own host key file: generated on first start (mode 600), then kept, so agents that
  *                pinned it keep trusting the gateway across restarts
+ * @param limits  timeouts and session/channel limits
  */
-public record SshListenConfig(String host, int port, Path hostKey) {
+public record SshListenConfig(String host, int port, Path hostKey, SshLimits limits) {
   public static final int DEFAULT_PORT = 2222;
+
+  /** With {@link SshLimits#DEFAULTS}. */
+  public SshListenConfig(String host, int port, Path hostKey) {
+    this(host, port, hostKey, SshLimits.DEFAULTS);
+  }
 }

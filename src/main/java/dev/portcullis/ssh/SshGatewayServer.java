@@ -1,5 +1,6 @@
 package dev.portcullis.ssh;
 
+import dev.portcullis.config.SshLimits;
 import dev.portcullis.config.SshListenConfig;
 import dev.portcullis.config.SshTargetConfig;
 import dev.portcullis.identity.TokenValidator;
@@ -45,6 +46,7 @@ public final class SshGatewayServer implements AutoCloseable {
   private final SshServer server;
   private final TargetConnector connector;
   private final SshSessionEvents events;
+  private final SessionLimiter limiter;
 
   /**
    * @param onVertx where token validation runs (the verticle's context)
@@ -53,9 +55,12 @@ public final class SshGatewayServer implements AutoCloseable {
       Executor onVertx, SshPolicy policy, SshSessionEvents events, ChannelRecorders recorders) {
     KeyPair hostKey = GatewayHostKey.loadOrCreate(listen.hostKey());
     this.events = events;
-    this.connector = new TargetConnector(targets.values());
+    SshLimits limits = listen.limits();
+    this.connector = new TargetConnector(targets.values(), limits.idleTimeout());
     BridgeServices services = new BridgeServices(policy, events, recorders, connector);
-    TokenAuthenticator auth = new TokenAuthenticator(targets::get, tokens, onVertx);
+    limiter = new SessionLimiter(limits);
+    TokenAuthenticator auth = new TokenAuthenticator(targets::get, tokens, onVertx,
+        (session, identity) -> limiter.admit(session, identity.subject()));
 
     server = SshServer.setUpDefaultServer();
     server.setHost(listen.host());
@@ -68,9 +73,13 @@ public final class SshGatewayServer implements AutoCloseable {
     server.setPublickeyAuthenticator(RejectAllPublickeyAuthenticator.INSTANCE);
     // Every attempt costs a token validation: a client gets a few tries (OpenSSH's own default is 6), not MINA's 20.
     CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, MAX_AUTH_ATTEMPTS);
+    CoreModuleProperties.AUTH_TIMEOUT.set(server, limits.authTimeout());
+    CoreModuleProperties.IDLE_TIMEOUT.set(server, limits.idleTimeout());
+    server.addSessionListener(limiter);
+    server.setSessionDisconnectHandler(limiter);
     server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
     List<ChannelFactory> channels = new ArrayList<>();
-    channels.add(GatewayChannelSession.FACTORY);
+    channels.add(new LimitedChannels(GatewayChannelSession.FACTORY, limits.maxChannelsPerSession()));
     for (String type : RefusedChannelFactory.types()) {
       channels.add(new RefusedChannelFactory(type, "portcullis: " + type + " (port forwarding) is refused",
           (session, destination) -> refusedForward(session, destination)));

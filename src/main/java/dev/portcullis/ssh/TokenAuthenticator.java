@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.SshConstants;
@@ -41,12 +42,23 @@ public final class TokenAuthenticator implements PasswordAuthenticator, Keyboard
   private final Function<String, SshTargetConfig> targets;
   private final TokenValidator tokens;
   private final Executor onVertx;
+  private final BiFunction<ServerSession, Identity, String> admission;
 
   /** @param onVertx runs the validation on the gateway's Vert.x context (e.g. {@code context::runOnContext}) */
   public TokenAuthenticator(Function<String, SshTargetConfig> targets, TokenValidator tokens, Executor onVertx) {
+    this(targets, tokens, onVertx, (session, identity) -> null);
+  }
+
+  /**
+   * @param admission asked once a token is valid: null admits the identity, anything else is why not (the
+   *                  attempt fails with that banner), e.g. too many sessions of that identity
+   */
+  public TokenAuthenticator(Function<String, SshTargetConfig> targets, TokenValidator tokens, Executor onVertx,
+      BiFunction<ServerSession, Identity, String> admission) {
     this.targets = targets;
     this.tokens = tokens;
     this.onVertx = onVertx;
+    this.admission = admission;
   }
 
   /** What a successful authentication established. */
@@ -89,7 +101,11 @@ public final class TokenAuthenticator implements PasswordAuthenticator, Keyboard
     AsyncAuthException pending = new AsyncAuthException();
     onVertx.execute(() -> tokens.validate(token.strip()).onComplete(validated -> {
       LOG.debug("ssh: token ({} chars) for target '{}' {}", token.length(), target.name(), validated.succeeded() ? "accepted" : "rejected");
-      if (validated.succeeded()) {
+      String refused = validated.succeeded() ? admission.apply(session, validated.result()) : null;
+      if (refused != null) {
+        banner(session, refused + "\r\n");
+        pending.setAuthed(false);
+      } else if (validated.succeeded()) {
         session.setAttribute(AUTHENTICATED, new Authenticated(validated.result(), target));
         pending.setAuthed(true);
       } else {
