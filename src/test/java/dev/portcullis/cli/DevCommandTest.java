@@ -146,6 +146,20 @@ class DevCommandTest {
     assertTrue(rm.output().contains("portcullis: refused: denied by rule 'no-rm' of policy 'agents-on-dev-box'"),
         rm.output());
     assertTrue(Files.exists(data.resolve("pgdata/PG_VERSION")), "the denied rm ran");
+
+    // The printed replay line: the latest recorded channel from the journal, no Kafka, no audit store.
+    Path journal = data.resolve("journal");
+    assertTrue(printed.contains("./portcullis replay last --source journal --journal " + journal
+        + " --format asciicast > dev-box.cast"), printed);
+    AsciicastReplayTest.Run[] cast = new AsciicastReplayTest.Run[1];
+    Await.until(Duration.ofSeconds(20), () -> {
+      cast[0] = AsciicastReplayTest.run("replay", "last", "--source", "journal", "--journal", journal.toString(),
+          "--format", "asciicast");
+      return cast[0].exit() == 0;
+    }, () -> "a cast of the SSH session from the journal: " + cast[0]);
+    dev.portcullis.ssh.recording.CastFile file = dev.portcullis.ssh.recording.CastFile.parse(cast[0].out());
+    assertEquals("ci-bot → dev-box: uname -s", file.header().getString("title"));
+    assertEquals(uname.output().replace("\n", "\r\n"), file.output());
   }
 
   /** OpenSSH as the walkthrough prints it, plus no user config and no known_hosts (a test must not touch ~/.ssh). */
