@@ -160,6 +160,18 @@ class DevCommandTest {
     dev.portcullis.ssh.recording.CastFile file = dev.portcullis.ssh.recording.CastFile.parse(cast[0].out());
     assertEquals("ci-bot → dev-box: uname -s", file.header().getString("title"));
     assertEquals(uname.output().replace("\n", "\r\n"), file.output());
+
+    // The target's stderr is recorded as a stream of its own: the text replay shows it under its statement.
+    ClientRun ls = ssh(token, sshPort, "ls /no-such-dir-for-portcullis");
+    assertEquals(2, ls.exit(), ls.output());
+    AsciicastReplayTest.Run[] text = new AsciicastReplayTest.Run[1];
+    Await.until(Duration.ofSeconds(20), () -> {
+      text[0] = AsciicastReplayTest.run("replay", "last", "--source", "journal", "--journal", journal.toString());
+      return text[0].out().contains("session.ended");
+    }, () -> "the ls session, ended, in the journal: " + text[0]);
+    assertTrue(text[0].out().contains("ls /no-such-dir-for-portcullis"), text[0].out());
+    assertTrue(text[0].out().matches("(?s).*  stderr 1\n    ls: cannot access '/no-such-dir-for-portcullis'.*"),
+        text[0].out());
   }
 
   /** OpenSSH as the walkthrough prints it, plus no user config and no known_hosts (a test must not touch ~/.ssh). */
