@@ -87,10 +87,26 @@ final class DevCommand implements Callable<Integer> {
     }
 
     Vertx vertx = Vertx.vertx();
-    DevIssuer issuer = await(DevIssuer.start(vertx, data, issuerPort));
-    Path configFile = writeConfig(data, issuer.issuerUrl(), postgres, box);
-    GatewayConfig config = new ConfigLoader().load(configFile);
-    Gateway gateway = await(Gateway.start(vertx, config));
+    DevIssuer issuer;
+    Path configFile;
+    GatewayConfig config;
+    Gateway gateway;
+    try {
+      issuer = await(DevIssuer.start(vertx, data, issuerPort));
+      configFile = writeConfig(data, issuer.issuerUrl(), postgres, box);
+      config = new ConfigLoader().load(configFile);
+      gateway = await(Gateway.start(vertx, config));
+    } catch (Exception e) {
+      // Most often a port in use: the daemonized PostgreSQL and the SSH target must not outlive this process.
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+      } catch (RuntimeException ignored) {
+        // stopping the rest matters more
+      }
+      box.close();
+      postgres.stop();
+      throw e;
+    }
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -107,7 +107,7 @@ class DevCommandTest {
     int issuerPort = freePort();
     try (PortcullisProcess dev = PortcullisProcess.start("dev", java.util.Map.of(), "dev", "--data", data.toString(),
         "--port", "" + port, "--issuer-port", "" + issuerPort, "--postgres-port", "" + freePort(),
-        "--admin-port", "" + freePort(), "--kafka", kafka.bootstrapServers())) {
+        "--admin-port", "" + freePort(), "--ssh-port", "" + freePort(), "--kafka", kafka.bootstrapServers())) {
       dev.awaitOutput(DevCommand.READY);
       assertTrue(dev.output().contains("events           Kafka " + kafka.bootstrapServers()), dev.output());
       String token = mintToken(issuerPort);
