@@ -22,10 +22,12 @@ import picocli.CommandLine.Option;
 
 /**
  * A complete single-machine gateway on embedded defaults (design-notes §1): its own PostgreSQL cluster, the dev
- * OIDC issuer, the journal event sink and the sample policies. Everything listens on 127.0.0.1 only.
+ * OIDC issuer, the journal event sink and the sample policies, and for SSH the gateway's SSH listener with an SSH
+ * target of its own ({@link DevSshTarget}). Everything listens on 127.0.0.1 only.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
-    description = "Run a complete single-machine gateway: own PostgreSQL, dev OIDC issuer, journal, sample policies.")
+    description = "Run a complete single-machine gateway: own PostgreSQL, an SSH target (dev-box), dev OIDC issuer,"
+        + " journal, sample policies.")
 final class DevCommand implements Callable<Integer> {
   static final int DEFAULT_ISSUER_PORT = 18080;
   static final int DEFAULT_ADMIN_PORT = 18081;

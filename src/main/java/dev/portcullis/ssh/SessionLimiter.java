@@ -117,11 +117,6 @@ final class SessionLimiter implements SessionListener, SessionDisconnectHandler 
     return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
   }
 
-  /** Sessions open now, for tests. */
-  int open() {
-    return open.get();
-  }
-
   private static void disconnect(Session session, int reason, String message) {
     try {
       session.disconnect(reason, message);
