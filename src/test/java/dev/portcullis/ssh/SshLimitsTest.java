@@ -111,11 +111,14 @@ class SshLimitsTest {
   record Run(int exit, String out, String err, long millis) {}
 
   /** OpenSSH as an agent runs it, the token through sshpass. */
-  static Run ssh(SshGatewayServer gateway, String token, String command) throws Exception {
+  static Run ssh(SshGatewayServer gateway, String token, String command, String... options) throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sshpass")), "sshpass not installed");
-    ProcessBuilder pb = new ProcessBuilder("sshpass", "-e", "ssh", "-F", "/dev/null", "-p", "" + gateway.port(),
+    List<String> args = new ArrayList<>(List.of("sshpass", "-e", "ssh", "-F", "/dev/null", "-p", "" + gateway.port(),
         "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-        "-o", "PreferredAuthentications=password", "-o", "NumberOfPasswordPrompts=1", "box@127.0.0.1", command);
+        "-o", "PreferredAuthentications=password", "-o", "NumberOfPasswordPrompts=1"));
+    args.addAll(List.of(options));
+    args.addAll(List.of("box@127.0.0.1", command));
+    ProcessBuilder pb = new ProcessBuilder(args);
     pb.environment().put("SSHPASS", token);
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
@@ -140,6 +143,12 @@ class SshLimitsTest {
       Run chatty = ssh(gateway, token, "for i in 1 2 3 4 5 6; do echo $i; sleep 0.4; done");
       assertEquals(0, chatty.exit(), chatty.err());
       assertEquals("1\n2\n3\n4\n5\n6\n", chatty.out());
+    }
+    // A quiet command outlives it when the client sends keepalives more often, as the README tells agents to.
+    try (SshGatewayServer gateway = gateway(limits(Duration.ofSeconds(30), Duration.ofSeconds(3), 10, 10, 10))) {
+      Run alive = ssh(gateway, token("ci-bot"), "sleep 5; echo done", "-o", "ServerAliveInterval=1");
+      assertEquals(0, alive.exit(), alive.err());
+      assertEquals("done\n", alive.out());
     }
   }
 
