@@ -5,8 +5,8 @@ import dev.portcullis.events.SessionEvent;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-/** Where {@code replay} reads a session from: the audit store, or the Kafka topics themselves. */
-public sealed interface ReplaySource permits StoreReplay, KafkaReplay {
+/** Where {@code replay} reads a session from: the audit store, the Kafka topics themselves, or the journal. */
+public sealed interface ReplaySource permits StoreReplay, KafkaReplay, JournalReplay {
   /**
    * Emits the session's events in the order they happened. With {@code follow}, keeps emitting events as they
    * arrive until {@code session.ended} or until {@code stop} says so.

@@ -3,6 +3,7 @@ package dev.portcullis.audit;
 import dev.portcullis.events.EventJson;
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.SessionEvent;
+import dev.portcullis.events.SessionEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -19,6 +20,8 @@ import java.util.Map;
  */
 public final class ReplayText {
   private static final int LABEL = 22;
+  /** A stderr frame shows at most this many characters (a frame holds up to 16 KiB). */
+  static final int MAX_STDERR_CHARS = 2000;
 
   private Instant start;
   /** statement id → the text its statement.decided showed. */
@@ -27,14 +30,18 @@ public final class ReplayText {
   private final Map<String, String> approvals = new HashMap<>();
   private long framesNotShown;
 
-  /** How many {@code io.frame} events {@link #render} left out. */
+  /** How many {@code io.frame} events {@link #render} left out (all but the target's stderr). */
   public long framesNotShown() {
     return framesNotShown;
   }
 
-  /** The lines for one event, in session order; ends with a newline. Terminal frames render as nothing. */
+  /**
+   * The lines for one event, in session order; ends with a newline. Terminal frames render as nothing, except the
+   * target's stderr ({@code "e"}): an exec's error messages belong in the timeline, under their statement.
+   */
   public String render(SessionEvent e) {
-    if (EventType.IO_FRAME.equals(e.type())) {
+    boolean stderr = EventType.IO_FRAME.equals(e.type()) && SessionEvents.ERROR.equals(e.details().get("stream"));
+    if (EventType.IO_FRAME.equals(e.type()) && !stderr) {
       framesNotShown++; // a shell session has thousands: the asciicast format is the way to see them
       return "";
     }
@@ -49,10 +56,18 @@ public final class ReplayText {
     out.append(EventJson.formatTime(e.time())).append("  ").append(offset(e.time())).append("  ");
     String n = number(e);
     String label = switch (e.type()) {
+      case EventType.IO_FRAME -> "stderr " + n;
       case EventType.STATEMENT_DECIDED -> "statement " + n;
       case EventType.STATEMENT_COMPLETED -> "completed " + n;
       default -> n.isEmpty() ? e.type() : e.type() + " " + n;
     };
+    if (stderr) {
+      out.append(label).append('\n');
+      String data = e.details().get("data") instanceof String d ? d : "";
+      indented(out, data.length() <= MAX_STDERR_CHARS ? data : data.substring(0, MAX_STDERR_CHARS) + " … ("
+          + (data.length() - MAX_STDERR_CHARS) + " more characters)");
+      return out.toString();
+    }
     out.append(EventText.printable(String.format("%-" + (LABEL - 1) + "s ", label) + EventText.summary(e)))
         .append('\n');
     Object statementId = e.details().get("statementId");

@@ -1,5 +1,6 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.audit.JournalReplay;
 import dev.portcullis.audit.KafkaReplay;
 import dev.portcullis.audit.ReplayText;
 import dev.portcullis.audit.StoreReplay;
@@ -18,7 +19,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code portcullis replay SESSION_ID}: a session as it happened, from the audit store or from Kafka. */
+/**
+ * {@code portcullis replay SESSION_ID}: a session as it happened, from the audit store, from Kafka, or from the
+ * journal (what {@code dev} writes, so that a dev user replays without Kafka or an audit store).
+ */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Print a session as it happened: start and end with identity, every statement with its decision"
         + " and rule, approval requests (with Bind values) and their decisions, row counts, errors, durations, with"
@@ -28,21 +32,28 @@ import picocli.CommandLine.Parameters;
         + " session.cast.",
         "Exit 1 when the session is unknown, or (asciicast) has no recorded terminal."})
 final class ReplayCommand implements Callable<Integer> {
-  enum Source { store, kafka }
+  enum Source { store, kafka, journal }
 
   enum Format { text, json, asciicast }
 
   @Parameters(index = "0", paramLabel = "SESSION_ID",
-      description = "The session id; with --source store, a unique prefix such as the 8 characters search shows.")
+      description = "The session id; with --source store or journal, a unique prefix such as the 8 characters search"
+          + " shows; with --source journal, 'last' for the latest session (with --format asciicast: the latest"
+          + " with a recorded terminal).")
   String sessionId;
 
-  @Option(names = "--config", required = true, description = "Audit config (YAML).")
+  @Option(names = "--config", description = "Audit config (YAML); for --source store and kafka.")
   Path config;
 
   @Option(names = "--source", defaultValue = "store",
       description = {"store (default): the audit store.", "kafka: the sessions, recordings and approvals topics, read"
-          + " from the beginning (no consumer group; slow on topics that retain a lot)."})
+          + " from the beginning (no consumer group; slow on topics that retain a lot).",
+          "journal: the gateway's journal directory (--journal), as `portcullis dev` writes it; no Kafka, no store."})
   Source source;
+
+  @Option(names = "--journal", paramLabel = "DIR", defaultValue = "data/dev/journal",
+      description = "With --source journal: the journal directory, events.journal.dir (default: ${DEFAULT-VALUE}).")
+  Path journal;
 
   @Option(names = "--follow", description = "Keep printing a live session's events until its session.ended (or Ctrl-C)."
       + " Not with --format asciicast.")
@@ -69,6 +80,11 @@ final class ReplayCommand implements Callable<Integer> {
       System.err.println("portcullis replay: --statement applies to --format asciicast only");
       return 2;
     }
+    if (source != Source.journal && config == null) {
+      System.err.println("portcullis replay: --config (the audit config) is required with --source " + source
+          + "; without Kafka or an audit store, read the journal: --source journal --journal DIR");
+      return 2;
+    }
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     ReplayText text = new ReplayText();
     Asciicast cast = new Asciicast();
@@ -78,7 +94,17 @@ final class ReplayCommand implements Callable<Integer> {
       case asciicast -> cast::accept;
     };
     long emitted;
-    if (source == Source.kafka) {
+    if (source == Source.journal) {
+      JournalReplay replay = new JournalReplay(journal.toAbsolutePath().normalize(), Duration.ofMillis(500));
+      String id = replay.resolve(sessionId, format == Format.asciicast);
+      if (id == null) {
+        System.err.println("portcullis replay: no " + (format == Format.asciicast ? "recorded SSH " : "")
+            + "session in the journal " + journal);
+        return 1;
+      }
+      sessionId = id;
+      emitted = replay.replay(id, follow, print, () -> false);
+    } else if (source == Source.kafka) {
       // Kafka needs no audit store, so neither its password: read only the kafka section.
       emitted = new KafkaReplay(new AuditConfigLoader().loadKafka(config), System.err)
           .replay(sessionId, follow, print, () -> false);
@@ -89,7 +115,8 @@ final class ReplayCommand implements Callable<Integer> {
     if (emitted == 0) {
       out.flush();
       System.err.println("portcullis replay: unknown session '" + sessionId + "' (no events in the "
-          + (source == Source.kafka ? "Kafka topics" : "audit store") + ")");
+          + (source == Source.kafka ? "Kafka topics" : source == Source.journal ? "journal " + journal
+              : "audit store") + ")");
       return 1;
     }
     if (format == Format.text && text.framesNotShown() > 0) {

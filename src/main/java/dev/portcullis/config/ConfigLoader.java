@@ -28,7 +28,8 @@ public final class ConfigLoader {
   private static final Set<String> PG_TARGET = YamlMap.allowed("type", "host", "port", "database", "username",
       "passwordEnv", "passwordFile", "tls", "allowPrivilegedBackend");
   private static final Set<String> SSH_LISTEN = YamlMap.allowed("host", "port", "hostKey", "userCa",
-      "maxCertificateValidity");
+      "maxCertificateValidity", "authTimeout", "idleTimeout", "maxSessions", "maxSessionsPerIdentity",
+      "maxChannelsPerSession");
   private static final Set<String> SSH_TARGET = YamlMap.allowed("type", "host", "port", "username",
       "privateKeyFile", "hostKey");
   /** Host key algorithms a pinned {@code hostKey} line may name (what MINA's client verifies here). */
@@ -100,8 +101,15 @@ public final class ConfigLoader {
         : SshListenConfig.defaultUserCa(hostKey);
     java.time.Duration maxValidity = positive(ssh, "maxCertificateValidity",
         ssh.duration("maxCertificateValidity", SshListenConfig.DEFAULT_MAX_CERTIFICATE_VALIDITY));
+    SshLimits d = SshLimits.DEFAULTS;
+    SshLimits limits = new SshLimits(
+        positive(ssh, "authTimeout", ssh.duration("authTimeout", d.authTimeout())),
+        positive(ssh, "idleTimeout", ssh.duration("idleTimeout", d.idleTimeout())),
+        atLeastOne(ssh, "maxSessions", ssh.integer("maxSessions", d.maxSessions())),
+        atLeastOne(ssh, "maxSessionsPerIdentity", ssh.integer("maxSessionsPerIdentity", d.maxSessionsPerIdentity())),
+        atLeastOne(ssh, "maxChannelsPerSession", ssh.integer("maxChannelsPerSession", d.maxChannelsPerSession())));
     return new SshListenConfig(ssh.string("host", "127.0.0.1"), port(ssh, SshListenConfig.DEFAULT_PORT), hostKey,
-        userCa, maxValidity);
+        userCa, maxValidity, limits);
   }
 
   private static SshTargetConfig sshTarget(String name, YamlMap t, Path base) {

@@ -13,8 +13,10 @@ import java.util.Objects;
  *                first start (mode 600) and kept. Gateway instances sharing this file accept each other's
  *                certificates
  * @param maxCertificateValidity the longest a certificate is valid; never longer than the token it was issued for
+ * @param limits  timeouts and session/channel limits
  */
-public record SshListenConfig(String host, int port, Path hostKey, Path userCa, Duration maxCertificateValidity) {
+public record SshListenConfig(String host, int port, Path hostKey, Path userCa, Duration maxCertificateValidity,
+    SshLimits limits) {
   public static final int DEFAULT_PORT = 2222;
   public static final String DEFAULT_USER_CA_NAME = "ssh_user_ca";
   /** Long enough for a working session's reconnects, short enough that a copied certificate soon stops working. */
@@ -25,11 +27,12 @@ public record SshListenConfig(String host, int port, Path hostKey, Path userCa, 
     userCa = userCa != null ? userCa : defaultUserCa(hostKey);
     maxCertificateValidity = maxCertificateValidity != null ? maxCertificateValidity
         : DEFAULT_MAX_CERTIFICATE_VALIDITY;
+    limits = limits != null ? limits : SshLimits.DEFAULTS;
   }
 
-  /** With the CA key next to the host key and the default certificate validity. */
+  /** With the CA key next to the host key, the default certificate validity and {@link SshLimits#DEFAULTS}. */
   public SshListenConfig(String host, int port, Path hostKey) {
-    this(host, port, hostKey, null, null);
+    this(host, port, hostKey, null, null, null);
   }
 
   /** {@code ssh_user_ca} in the host key's directory. */

@@ -187,8 +187,13 @@ public final class SessionEvents {
     return SessionEvent.of(EventType.STATEMENT_COMPLETED, session, d);
   }
 
-  /** {@code io.frame} stream of the bytes a channel's target sent (stdout and stderr). */
+  /** {@code io.frame} stream of the bytes a channel's target sent on stdout (and, with a terminal, stderr). */
   public static final String OUTPUT = "o";
+  /**
+   * {@code io.frame} stream of the bytes a channel's target sent on stderr (SSH extended data). With a terminal
+   * the target's terminal merges stderr into stdout, so this stream is an exec's without one.
+   */
+  public static final String ERROR = "e";
   /** {@code io.frame} stream of the bytes the agent sent into a channel (typed or piped). */
   public static final String INPUT = "i";
   /** {@code io.frame} stream of a terminal size change. */
@@ -199,14 +204,14 @@ public final class SessionEvents {
    *
    * @param statementId the channel's statement ({@code "<sessionId>/<n>"})
    * @param seq         the frame's number within the channel, from 0: replay orders and dedupes by it
-   * @param stream      {@link #OUTPUT} or {@link #INPUT}
+   * @param stream      {@link #OUTPUT}, {@link #ERROR} or {@link #INPUT}
    * @param data        the bytes as UTF-8 text, whole characters only (invalid bytes as U+FFFD)
    * @param offsetMs    when its first byte passed, in ms since the channel opened
    */
   public static SessionEvent frame(
       SessionInfo session, String statementId, long seq, String stream, String data, long offsetMs) {
-    if (!OUTPUT.equals(stream) && !INPUT.equals(stream)) {
-      throw new IllegalArgumentException("io.frame stream must be \"o\" or \"i\", got " + stream);
+    if (!OUTPUT.equals(stream) && !ERROR.equals(stream) && !INPUT.equals(stream)) {
+      throw new IllegalArgumentException("io.frame stream must be \"o\", \"e\" or \"i\", got " + stream);
     }
     Map<String, Object> d = frameStart(statementId, stream, Objects.requireNonNull(data, "data"), offsetMs);
     d.put("seq", seq);

@@ -241,7 +241,7 @@ final class BridgedCommand implements AsyncCommand {
     recorder = services.recorders().open(agent, statementId, pty, cols, rows);
     ChannelRecorder rec = recorder;
     new StreamPump(up.getAsyncOut(), out, rec::output, this::outputDrained).start();
-    new StreamPump(up.getAsyncErr(), err, rec::output, this::outputDrained).start();
+    new StreamPump(up.getAsyncErr(), err, rec::error, this::outputDrained).start();
     // End of the agent's input (or its channel closing) is EOF for the target: closing async stdin sends it.
     new StreamPump(in, up.getAsyncIn(), rec::input, () -> up.getAsyncIn().close(false)).start();
     if (up instanceof PtyCapableChannelSession resizable && pty) {

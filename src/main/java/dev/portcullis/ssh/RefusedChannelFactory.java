@@ -19,12 +19,19 @@ import org.apache.sshd.server.channel.AbstractServerChannel;
  */
 final class RefusedChannelFactory implements ChannelFactory {
   private final String type;
+  private final int reason;
   private final String message;
   private final BiConsumer<Session, String> refused;
 
   /** @param refused told of each refusal with the session and the destination ({@code host:port}, or null) */
   RefusedChannelFactory(String type, String message, BiConsumer<Session, String> refused) {
+    this(type, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, message, refused);
+  }
+
+  /** @param reason the RFC 4254 §5.1 reason code, e.g. {@code SSH_OPEN_RESOURCE_SHORTAGE} */
+  RefusedChannelFactory(String type, int reason, String message, BiConsumer<Session, String> refused) {
     this.type = type;
+    this.reason = reason;
     this.message = message;
     this.refused = refused;
   }
@@ -53,8 +60,7 @@ final class RefusedChannelFactory implements ChannelFactory {
         }
         refused.accept(session, destination);
         DefaultOpenFuture future = new DefaultOpenFuture(this, futureLock);
-        future.setException(new SshChannelOpenException(getChannelId(),
-            SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, message));
+        future.setException(new SshChannelOpenException(getChannelId(), reason, message));
         return future;
       }
 

@@ -1,5 +1,6 @@
 package dev.portcullis.ssh;
 
+import dev.portcullis.config.SshLimits;
 import dev.portcullis.config.SshListenConfig;
 import dev.portcullis.config.SshTargetConfig;
 import dev.portcullis.identity.TokenValidator;
@@ -51,6 +52,7 @@ public final class SshGatewayServer implements AutoCloseable {
   private final Executor onVertx;
   private final TargetConnector connector;
   private final SshSessionEvents events;
+  private final SessionLimiter limiter;
 
   /**
    * @param onVertx where token validation runs (the verticle's context)
@@ -62,9 +64,12 @@ public final class SshGatewayServer implements AutoCloseable {
     this.policy = policy;
     this.onVertx = onVertx;
     this.events = events;
-    this.connector = new TargetConnector(targets.values());
+    SshLimits limits = listen.limits();
+    this.connector = new TargetConnector(targets.values(), limits.idleTimeout());
     BridgeServices services = new BridgeServices(policy, approvals, events, recorders, connector);
-    TokenAuthenticator auth = new TokenAuthenticator(targets::get, tokens, policy, onVertx);
+    limiter = new SessionLimiter(limits);
+    TokenAuthenticator auth = new TokenAuthenticator(targets::get, tokens, policy, onVertx,
+        (session, identity) -> limiter.admit(session, identity.subject()));
     UserCertificateCheck certificates = SshUserCa.loadOrCreate(listen.userCa(), listen.maxCertificateValidity())
         .check();
 
@@ -81,9 +86,13 @@ public final class SshGatewayServer implements AutoCloseable {
     server.setPublickeyAuthenticator(CertificateAuth.authenticator(certificates, Clock.systemUTC()));
     // Every attempt costs a token validation: a client gets a few tries (OpenSSH's own default is 6), not MINA's 20.
     CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, MAX_AUTH_ATTEMPTS);
+    CoreModuleProperties.AUTH_TIMEOUT.set(server, limits.authTimeout());
+    CoreModuleProperties.IDLE_TIMEOUT.set(server, limits.idleTimeout());
+    server.addSessionListener(limiter);
+    server.setSessionDisconnectHandler(limiter);
     server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
     List<ChannelFactory> channels = new ArrayList<>();
-    channels.add(GatewayChannelSession.FACTORY);
+    channels.add(new LimitedChannels(GatewayChannelSession.FACTORY, limits.maxChannelsPerSession()));
     for (String type : RefusedChannelFactory.types()) {
       channels.add(new RefusedChannelFactory(type, "portcullis: " + type + " (port forwarding) is refused",
           (session, destination) -> refusedForward(session, destination)));
@@ -132,17 +141,24 @@ public final class SshGatewayServer implements AutoCloseable {
       session.close(true); // cannot happen: only the token authenticator lets anyone in
       return;
     }
-    Future<Void> admitted = who.admitted() ? Future.succeededFuture() : admit(who);
+    Future<Void> admitted = who.admitted() ? Future.succeededFuture() : admit(session, who);
     AgentSession agent = new AgentSession(who.identity(), who.target(), address(session.getClientAddress()),
         session.getClientVersion(), admitted);
     session.setAttribute(AGENT, agent);
     admitted.onSuccess(v -> events.started(agent)).onFailure(e -> refuseAdmission(session, e));
   }
 
-  /** A certificate login: admitted to the target now, as a token login was before it succeeded. */
-  private Future<Void> admit(TokenAuthenticator.Authenticated who) {
+  /**
+   * A certificate login: admitted to the target and counted against its identity's session limit now, as a token
+   * login was before it succeeded.
+   */
+  private Future<Void> admit(ServerSession session, TokenAuthenticator.Authenticated who) {
     Promise<Void> admitted = Promise.promise();
-    onVertx.execute(() -> policy.admit(who.identity(), who.target().name()).onComplete(admitted));
+    onVertx.execute(() -> policy.admit(who.identity(), who.target().name()).compose(v -> {
+      String overLimit = limiter.admit(session, who.identity().subject());
+      return overLimit == null ? Future.<Void>succeededFuture()
+          : Future.<Void>failedFuture(new SshRefusal(overLimit.replaceFirst("^portcullis: ", "")));
+    }).onComplete(admitted));
     return admitted.future();
   }
 

@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * The gateway's side towards SSH targets: one MINA {@link SshClient} per target, each logging in only with that
@@ -28,6 +30,15 @@ public final class TargetConnector implements AutoCloseable {
 
   /** Reads every target's key file now (at start, not on a session's thread) and starts the clients. */
   public TargetConnector(Collection<SshTargetConfig> targets) {
+    this(targets, null);
+  }
+
+  /**
+   * @param idleTimeout the agents' idle timeout ({@code listen.ssh.idleTimeout}), or null for MINA's default. The
+   *                    gateway's session to a target is kept a minute longer, so that it is the agent's session
+   *                    that times out first (and closes it) rather than its command dying underneath it.
+   */
+  public TargetConnector(Collection<SshTargetConfig> targets, Duration idleTimeout) {
     for (SshTargetConfig target : targets) {
       KeyPair key;
       try {
@@ -43,6 +54,9 @@ public final class TargetConnector implements AutoCloseable {
       client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(key));
       client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
       client.setServerKeyVerifier(verifier);
+      if (idleTimeout != null) {
+        CoreModuleProperties.IDLE_TIMEOUT.set(client, idleTimeout.plusMinutes(1));
+      }
       client.start();
       clients.put(target.name(), client);
       verifiers.put(target.name(), verifier);

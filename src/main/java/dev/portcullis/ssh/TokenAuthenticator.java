@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.SshConstants;
@@ -46,21 +47,27 @@ public final class TokenAuthenticator implements PasswordAuthenticator, Keyboard
   private final TokenValidator tokens;
   private final SshPolicy admission;
   private final Executor onVertx;
+  private final BiFunction<ServerSession, Identity, String> limit;
 
   /**
    * @param admission asked after the token is accepted whether the identity may use the target at all
    * @param onVertx   runs the validation on the gateway's Vert.x context (e.g. {@code context::runOnContext})
+   * @param limit     asked last, once the identity is admitted: null lets the session count, anything else is why
+   *                  not (the attempt fails with that banner), e.g. too many sessions of that identity
    */
   public TokenAuthenticator(Function<String, SshTargetConfig> targets, TokenValidator tokens, SshPolicy admission,
-      Executor onVertx) {
+      Executor onVertx, BiFunction<ServerSession, Identity, String> limit) {
     this.targets = targets;
     this.tokens = tokens;
     this.admission = admission;
     this.onVertx = onVertx;
+    this.limit = limit;
   }
 
-  /** What a successful authentication established. */
-  /** @param admitted whether the identity was already admitted to the target (the token route does it first) */
+  /**
+   * What a successful authentication established.
+   *
+   * @param admitted whether the identity was already admitted to the target (the token route does it first) */
   record Authenticated(Identity identity, SshTargetConfig target, boolean admitted) {}
 
   @Override
@@ -103,7 +110,11 @@ public final class TokenAuthenticator implements PasswordAuthenticator, Keyboard
         .onComplete(validated -> {
           LOG.debug("ssh: token ({} chars) for target '{}' {}", token.length(), target.name(),
               validated.succeeded() ? "accepted" : "rejected");
-          if (validated.succeeded()) {
+          String overLimit = validated.succeeded() ? limit.apply(session, validated.result()) : null;
+          if (overLimit != null) {
+            banner(session, overLimit + "\r\n");
+            pending.setAuthed(false);
+          } else if (validated.succeeded()) {
             session.setAttribute(AUTHENTICATED, new Authenticated(validated.result(), target, true));
             pending.setAuthed(true);
           } else {

@@ -47,6 +47,24 @@ class ReplayTextTest {
   }
 
   @Test
+  void stderrFramesShowUnderTheirStatementOtherFramesAreCounted() {
+    SessionInfo ssh = new SessionInfo(s.sessionId(), s.gatewayId(), s.identity(), "dev-box", "ssh");
+    String id = SessionEvents.statementId(ssh, 3);
+    ReplayText replay = new ReplayText();
+    String out = replay.render(SessionEvents.decidedSsh(ssh, id, "ls x", List.of("exec"),
+        new Decision.Allow("p", "look", "allowed")))
+        + replay.render(SessionEvents.frame(ssh, id, 0, SessionEvents.OUTPUT, "secret stdout\n", 1))
+        + replay.render(SessionEvents.frame(ssh, id, 1, SessionEvents.ERROR, "ls: x: No such file\u001b[31m\n", 2))
+        + replay.render(SessionEvents.frame(ssh, id, 2, SessionEvents.ERROR, "y".repeat(2500), 3));
+    String[] lines = out.split("\n");
+    assertTrue(lines[3].endsWith("  stderr 3"), out);
+    assertEquals("    ls: x: No such file\\u001b[31m", lines[4], "control characters escaped");
+    assertTrue(lines[6].startsWith("    " + "y".repeat(2000) + " … (500 more characters)"), out);
+    assertFalse(out.contains("secret stdout"), out);
+    assertEquals(1, replay.framesNotShown());
+  }
+
+  @Test
   void aHeldStatementsRequestAndEachOutcomeReadAsSentences() {
     String id = SessionEvents.statementId(s, 12);
     ApprovalRequest r = SampleSessions.approvalRequest(s, id, "DELETE FROM orders WHERE id = $1 AND note = $2",

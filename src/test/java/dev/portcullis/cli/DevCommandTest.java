@@ -36,10 +36,11 @@ class DevCommandTest {
     int issuerPort = freePort();
     int postgresPort = freePort();
     int adminPort = freePort();
+    int sshPort = freePort();
     Process dev = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "dev", "--data", data.toString(),
         "--port", "" + port, "--issuer-port", "" + issuerPort, "--postgres-port", "" + postgresPort,
-        "--admin-port", "" + adminPort)
+        "--admin-port", "" + adminPort, "--ssh-port", "" + sshPort)
         .redirectErrorStream(true).start();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8));
@@ -88,6 +89,8 @@ class DevCommandTest {
       ClientRun deleted = delete.get(30, TimeUnit.SECONDS);
       assertEquals(0, deleted.exit(), deleted.output());
       assertTrue(deleted.output().contains("DELETE 0"), deleted.output());
+
+      walkSsh(seen.toString(), data, sshPort, token);
     } finally {
       dev.destroy(); // SIGTERM: the shutdown hook stops the gateway and its PostgreSQL
       assertTrue(dev.waitFor(60, TimeUnit.SECONDS), "dev did not stop");
@@ -104,7 +107,7 @@ class DevCommandTest {
     int issuerPort = freePort();
     try (PortcullisProcess dev = PortcullisProcess.start("dev", java.util.Map.of(), "dev", "--data", data.toString(),
         "--port", "" + port, "--issuer-port", "" + issuerPort, "--postgres-port", "" + freePort(),
-        "--admin-port", "" + freePort(), "--kafka", kafka.bootstrapServers())) {
+        "--admin-port", "" + freePort(), "--ssh-port", "" + freePort(), "--kafka", kafka.bootstrapServers())) {
       dev.awaitOutput(DevCommand.READY);
       assertTrue(dev.output().contains("events           Kafka " + kafka.bootstrapServers()), dev.output());
       String token = mintToken(issuerPort);
@@ -119,6 +122,70 @@ class DevCommandTest {
       assertTrue(records.stream().noneMatch(r -> r.value().contains(token)), "no token in any record");
     }
     assertTrue(!Files.exists(data.resolve("journal/portcullis.sessions.jsonl")), "events went to the journal");
+  }
+
+  /**
+   * The printed SSH walkthrough with OpenSSH's {@code ssh} through {@code sshpass}, as the printout says: an
+   * allowed command's output, a denied one's exit 126, the size of a dev token against OpenSSH's limit.
+   */
+  private static void walkSsh(String printed, Path data, int sshPort, String token) throws Exception {
+    String ssh = "ssh -p " + sshPort + " -o PreferredAuthentications=password dev-box@127.0.0.1";
+    assertTrue(printed.contains("sshpass -e " + ssh + " 'git status'"), printed);
+    assertTrue(token.length() < DevCommand.OPENSSH_PASSWORD_LIMIT, "dev token of " + token.length() + " bytes");
+    assertTrue(printed.contains("dev tokens are " + token.length() + " bytes, under OpenSSH's 1023-byte password"
+        + " limit"), printed);
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sshpass")),
+        "sshpass not installed (apt-get install sshpass)");
+
+    ClientRun uname = ssh(token, sshPort, "uname -s");
+    assertEquals(0, uname.exit(), uname.output());
+    assertEquals(new String(new ProcessBuilder("uname", "-s").start().getInputStream().readAllBytes(),
+        StandardCharsets.UTF_8), uname.output());
+    ClientRun rm = ssh(token, sshPort, "rm -rf " + data.resolve("pgdata"));
+    assertEquals(126, rm.exit(), rm.output());
+    assertTrue(rm.output().contains("portcullis: refused: denied by rule 'no-rm' of policy 'agents-on-dev-box'"),
+        rm.output());
+    assertTrue(Files.exists(data.resolve("pgdata/PG_VERSION")), "the denied rm ran");
+
+    // The printed replay line: the latest recorded channel from the journal, no Kafka, no audit store.
+    Path journal = data.resolve("journal");
+    assertTrue(printed.contains("./portcullis replay last --source journal --journal " + journal
+        + " --format asciicast > dev-box.cast"), printed);
+    AsciicastReplayTest.Run[] cast = new AsciicastReplayTest.Run[1];
+    Await.until(Duration.ofSeconds(20), () -> {
+      cast[0] = AsciicastReplayTest.run("replay", "last", "--source", "journal", "--journal", journal.toString(),
+          "--format", "asciicast");
+      return cast[0].exit() == 0;
+    }, () -> "a cast of the SSH session from the journal: " + cast[0]);
+    dev.portcullis.ssh.recording.CastFile file = dev.portcullis.ssh.recording.CastFile.parse(cast[0].out());
+    assertEquals("ci-bot → dev-box: uname -s", file.header().getString("title"));
+    assertEquals(uname.output().replace("\n", "\r\n"), file.output());
+
+    // The target's stderr is recorded as a stream of its own: the text replay shows it under its statement.
+    ClientRun ls = ssh(token, sshPort, "ls /no-such-dir-for-portcullis");
+    assertEquals(2, ls.exit(), ls.output());
+    AsciicastReplayTest.Run[] text = new AsciicastReplayTest.Run[1];
+    Await.until(Duration.ofSeconds(20), () -> {
+      text[0] = AsciicastReplayTest.run("replay", "last", "--source", "journal", "--journal", journal.toString());
+      return text[0].out().contains("session.ended");
+    }, () -> "the ls session, ended, in the journal: " + text[0]);
+    assertTrue(text[0].out().contains("ls /no-such-dir-for-portcullis"), text[0].out());
+    assertTrue(text[0].out().matches("(?s).*  stderr 1\n    ls: cannot access '/no-such-dir-for-portcullis'.*"),
+        text[0].out());
+  }
+
+  /** OpenSSH as the walkthrough prints it, plus no user config and no known_hosts (a test must not touch ~/.ssh). */
+  private static ClientRun ssh(String token, int sshPort, String command) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("sshpass", "-e", "ssh", "-F", "/dev/null", "-o", "LogLevel=ERROR",
+        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+        "-p", "" + sshPort, "-o", "PreferredAuthentications=password", "dev-box@127.0.0.1", command)
+        .redirectErrorStream(true);
+    pb.environment().put("SSHPASS", token);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ssh did not finish");
+    return new ClientRun(p.exitValue(), output);
   }
 
   private static String mintToken(int issuerPort) {

@@ -52,6 +52,47 @@ class PolicyCheckCommandTest {
     }
   }
 
+  /** The shipped policies/ssh.yaml on dev-box, as the dev walkthrough uses them. */
+  @Test
+  void sampleSshPoliciesOnDevBox() throws Exception {
+    Files.writeString(dir.resolve("dev-box.key"), "not parsed offline\n");
+    Path devConfig = dir.resolve("dev.yaml");
+    Files.writeString(devConfig, """
+        oidc: { issuer: "https://idp.example.com", audience: portcullis }
+        targets:
+          dev-box: { type: ssh, host: 127.0.0.1, port: 2223, username: me, privateKeyFile: dev-box.key,
+                     hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHr6zkw0ZJmQ1d8bq2kvx0UuPZXwQeE5y1nhfFZl7c1b" }
+        policies: %s
+        """.formatted(Path.of("policies").toAbsolutePath()));
+    java.util.function.BiFunction<String, String[], Run> check = (groups, request) -> {
+      PrintStream old = System.out;
+      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+      System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+      try {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("policy", "check", "--config",
+            devConfig.toString(), "--groups", groups, "--target", "dev-box"));
+        args.addAll(java.util.List.of(request));
+        return new Run(Main.run(args.toArray(String[]::new)), buffer.toString(StandardCharsets.UTF_8));
+      } finally {
+        System.setOut(old);
+      }
+    };
+    for (String allowed : java.util.List.of("git status", "uname -a", "ls -la src", "cat README.md", "whoami")) {
+      Run r = check.apply("ai-agents", new String[] {"--ssh", allowed});
+      assertEquals(0, r.exit(), allowed + ": " + r.out());
+    }
+    for (String denied : java.util.List.of("rm -rf build", "ls; rm x", "git push", "curl example.com")) {
+      Run r = check.apply("ai-agents", new String[] {"--ssh", denied});
+      assertEquals(10, r.exit(), denied + ": " + r.out());
+    }
+    Run restart = check.apply("ai-agents", new String[] {"--ssh", "systemctl restart cron"});
+    assertEquals(11, restart.exit(), restart.out());
+    assertTrue(restart.out().contains("restarts-need-review"), restart.out());
+    assertEquals(10, check.apply("ai-agents", new String[] {"--ssh-action", "shell"}).exit(), "no shell for agents");
+    assertEquals(0, check.apply("ops", new String[] {"--ssh-action", "shell"}).exit(), "ops get a shell");
+    assertEquals(0, check.apply("ops", new String[] {"--ssh", "systemctl restart cron"}).exit());
+  }
+
   @Test
   void sshExecListsEachPartAndExitsLikeSql() {
     Run ok = ssh("ai-agents", "--ssh", "git status && ls -la");

@@ -65,6 +65,21 @@ class SshConfigLoaderTest {
   }
 
   @Test
+  void limitsAndTimeouts() throws IOException {
+    GatewayConfig config = load(CONFIG.replace("hostKey: data/host_key }", "hostKey: data/host_key,"
+        + " authTimeout: 5s, idleTimeout: 2m, maxSessions: 40, maxSessionsPerIdentity: 3, maxChannelsPerSession: 4 }"));
+    assertEquals(new SshLimits(java.time.Duration.ofSeconds(5), java.time.Duration.ofMinutes(2), 40, 3, 4),
+        config.ssh().limits());
+    assertEquals(SshLimits.DEFAULTS, load(CONFIG).ssh().limits());
+    assertTrue(refused(CONFIG.replace("hostKey: data/host_key }", "hostKey: data/host_key, maxSessions: 0 }"))
+        .getMessage().contains("maxSessions must be at least 1"));
+    assertTrue(refused(CONFIG.replace("hostKey: data/host_key }", "hostKey: data/host_key, idleTimeout: 10 }"))
+        .getMessage().contains("must be a duration"));
+    assertTrue(refused(CONFIG.replace("hostKey: data/host_key }", "hostKey: data/host_key, idleTimeOut: 1s }"))
+        .getMessage().contains("idleTimeOut"));
+  }
+
+  @Test
   void defaultsAndAbsence() throws IOException {
     GatewayConfig config = load(CONFIG.replace("{ host: 0.0.0.0, port: 2022, hostKey: data/host_key }", "{}"));
     assertEquals(new SshListenConfig("127.0.0.1", 2222, dir.resolve("data/ssh_host_key")), config.ssh());

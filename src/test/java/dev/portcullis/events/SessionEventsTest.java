@@ -70,6 +70,7 @@ class SessionEventsTest {
         SessionEvents.exited(SSH, "s-43/1", 250, null, null, "target 'web-1' unreachable"),
         SessionEvents.frame(SSH, "s-43/1", 0, SessionEvents.OUTPUT, "total 0\r\n\u001b[0m", 12),
         SessionEvents.frame(SSH, "s-43/1", 1, SessionEvents.INPUT, "", 13),
+        SessionEvents.frame(SSH, "s-43/1", 3, SessionEvents.ERROR, "ls: cannot access 'x'\n", 15),
         SessionEvents.resize(SSH, "s-43/1", 2, 120, 40, 14));
   }
 
@@ -274,7 +275,10 @@ class SessionEventsTest {
 
     JsonObject output = new JsonObject(EventJson.encode(SessionEvents.frame(SSH, "s-43/1", 4, "o", "x", 7)));
     assertEquals("portcullis.recordings", TopicRouting.defaults().topicFor(EventType.IO_FRAME));
-    assertRefused("io.frame", output, "stream", "e");
+    assertRefused("io.frame", output, "stream", "x");
+    assertRefused("io.frame", output, "stream", "err");
+    assertTrue(EventSchemas.problems("io.frame", output.copy().put("stream", "e").encode()).isEmpty(), "stderr");
+    assertThrows(IllegalArgumentException.class, () -> SessionEvents.frame(SSH, "s-43/1", 4, "r", "x", 7));
     assertRefused("io.frame", output, "offsetMs", -1);
     assertRefused("io.frame", output, "seq", -1);
     assertRefused("io.frame", output, "data", 7);

@@ -208,7 +208,8 @@ class PolicyLoaderTest {
   @Test
   void samplePoliciesLoad() {
     List<Policy> ps = PolicyLoader.loadDirectory(Path.of("policies"));
-    assertEquals(List.of("agents-read-public", "db-owners", "reporting-read-orders"),
+    assertEquals(List.of("agents-read-public", "db-owners", "reporting-read-orders", "agents-on-dev-box",
+        "ops-on-dev-box"),
         ps.stream().map(Policy::name).toList());
     assertFalse(ps.get(0).redactLiterals());
     assertTrue(ps.get(2).redactLiterals());

@@ -73,7 +73,8 @@ class SshCertificateWiringTest {
         new OidcConfig(issuer.issuerUrl("default").toString(), "portcullis", "groups", Duration.ofSeconds(30)),
         Map.of(), policies, new EventsConfig(EventsConfig.Sink.JOURNAL, dir.resolve("journal"), null), null,
         new AdminListenConfig("127.0.0.1", 0, null), null,
-        new SshListenConfig("127.0.0.1", sshPort, dir.resolve("data/ssh_host_key"), null, Duration.ofMinutes(10)),
+        new SshListenConfig("127.0.0.1", sshPort, dir.resolve("data/ssh_host_key"), null, Duration.ofMinutes(10),
+            null),
         Map.of("box", new SshTargetConfig("box", "127.0.0.1", target.port(), "deploy", keyFile,
             target.pinnedLine())));
     vertx = Vertx.vertx();

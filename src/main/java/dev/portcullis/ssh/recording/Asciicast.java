@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * Builds an asciicast v2 file (the format asciinema records and plays) from a session's events: it collects every
  * recorded channel's {@code io.frame} events, in whatever order the replay source gives them, and writes one
  * channel as a cast: a header line {@code {"version": 2, "width", "height", "timestamp", "title"}} and then one
- * line {@code [seconds, "o"|"i"|"r", data]} per frame.
+ * line {@code [seconds, "o"|"i"|"r", data]} per frame. Asciicast v2 has no stderr: the target's stderr frames
+ * ({@code "e"}) are written as {@code "o"}, interleaved with stdout as the agent's terminal showed them.
  *
  * <p>Frames are ordered and deduplicated by {@code seq} (deliveries are at-least-once, and a wall clock that
  * stepped back could reorder a store's time order); times are the frames' {@code offsetMs}, so a cast starts when
@@ -146,6 +147,9 @@ public final class Asciicast {
     for (int i = first; i < list.size(); i++) {
       SessionEvent f = list.get(i);
       String stream = String.valueOf(f.details().get("stream"));
+      if (SessionEvents.ERROR.equals(stream)) {
+        stream = SessionEvents.OUTPUT;
+      }
       String data = f.details().get("data") instanceof String s ? s : "";
       if (!terminal && SessionEvents.OUTPUT.equals(stream)) {
         String translated = crlf(data, afterCr);

@@ -30,6 +30,11 @@ public final class FrameFlushTimer implements ChannelRecorder {
   }
 
   @Override
+  public void error(byte[] b, int off, int len) {
+    recorder.error(b, off, len);
+  }
+
+  @Override
   public void input(byte[] b, int off, int len) {
     recorder.input(b, off, len);
   }

@@ -14,8 +14,8 @@ import java.util.function.LongSupplier;
  * termination reports it (with any error of its own) through {@code SessionEvents.exited}.
  *
  * <p>Small writes are coalesced: a frame is published when it holds {@link Limits#maxFrameBytes} bytes, when
- * another stream writes (so output, input and resizes stay in the order they happened), when {@link #flushIfDue}
- * finds it older than {@link Limits#maxDelayMs}, and on close. A large write is cut into frames as it is read, so
+ * another stream writes (so output, errors, input and resizes stay in the order they happened), when
+ * {@link #flushIfDue} finds it older than {@link Limits#maxDelayMs}, and on close. A large write is cut into frames as it is read, so
  * memory stays at one frame per channel whatever the output size. Bytes become UTF-8 text per stream, never split
  * inside a character; invalid bytes become U+FFFD. Input is recorded exactly as typed, passwords and other secrets
  * included: an agent's keystrokes are evidence, not something the gateway can tell apart.
@@ -48,6 +48,7 @@ public final class FrameRecorder implements ChannelRecorder {
   private final Limits limits;
   private final long openedNanos;
   private final Utf8Text outputText = new Utf8Text();
+  private final Utf8Text errorText = new Utf8Text();
   private final Utf8Text inputText = new Utf8Text();
 
   /** The frame being filled: its stream ({@code null} when none), text, byte count and start. */
@@ -101,6 +102,12 @@ public final class FrameRecorder implements ChannelRecorder {
   @Override
   public synchronized void output(byte[] b, int off, int len) {
     write(SessionEvents.OUTPUT, outputText, b, off, len);
+  }
+
+  /** The target's stderr, as frames of its own stream ({@code "e"}), decoded apart from stdout. */
+  @Override
+  public synchronized void error(byte[] b, int off, int len) {
+    write(SessionEvents.ERROR, errorText, b, off, len);
   }
 
   @Override
@@ -164,6 +171,7 @@ public final class FrameRecorder implements ChannelRecorder {
       return;
     }
     finishStream(SessionEvents.OUTPUT, outputText);
+    finishStream(SessionEvents.ERROR, errorText);
     finishStream(SessionEvents.INPUT, inputText);
     publishPending();
     closed = true;

@@ -2,6 +2,7 @@ package dev.portcullis.ssh.recording;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.events.SessionEvent;
 import dev.portcullis.events.SessionEvents;
@@ -80,6 +81,21 @@ class AsciicastTest {
     CastFile file = CastFile.parse(cast(cast, cast.choose(null)));
     assertEquals("one\r\ntwo\r\nthree\r\n\r\n", file.output());
     assertEquals("typed\n", file.input(), "input is kept as sent");
+  }
+
+  @Test
+  void stderrFramesAreWrittenAsOutputInTheOrderTheyPassed() throws Exception {
+    var s = FrameRecorderTest.SESSION;
+    Asciicast cast = new Asciicast();
+    cast.accept(SessionEvents.frame(s, "s-7/1", 2, "o", "after\n", 30));
+    cast.accept(SessionEvents.frame(s, "s-7/1", 0, "o", "before\r", 10));
+    cast.accept(SessionEvents.frame(s, "s-7/1", 1, "e", "\nls: x: No such file\n", 20));
+    String text = cast(cast, cast.choose(null));
+    CastFile file = CastFile.parse(text);
+    assertEquals("before\r\nls: x: No such file\r\nafter\r\n", file.output(), "bare LFs of both, as shown");
+    assertTrue(file.events().stream().allMatch(e -> e.type().equals("o")), text);
+    assertEquals(List.of("[0.010, \"o\", \"before\\r\"]", "[0.020, \"o\", \"\\nls: x: No such file\\r\\n\"]"),
+        text.lines().skip(1).limit(2).toList());
   }
 
   @Test

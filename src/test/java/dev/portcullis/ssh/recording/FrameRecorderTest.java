@@ -65,6 +65,29 @@ class FrameRecorderTest {
     return (Long) e.details().get("offsetMs");
   }
 
+  void err(String s) {
+    byte[] b = utf8(s);
+    recorder.error(b, 0, b.length);
+  }
+
+  @Test
+  void stderrIsAStreamOfItsOwnInTheOrderItPassed() {
+    out("ok\n");
+    err("warn: é");
+    byte[] euro = utf8("€");
+    recorder.error(euro, 0, 1); // a character cut between two stderr reads, with stdout in between
+    out("more\n");
+    recorder.error(euro, 1, 2);
+    err("\n");
+    recorder.closed(1, null);
+    List<SessionEvent> frames = frames();
+    assertEquals(List.of("o", "e", "o", "e"), frames.stream().map(FrameRecorderTest::stream).toList());
+    assertEquals(List.of("ok\n", "warn: é", "more\n", "€\n"), frames.stream().map(FrameRecorderTest::data).toList());
+    for (SessionEvent f : frames) {
+      EventSchemas.assertValid(EventJson.encode(f));
+    }
+  }
+
   @Test
   void smallWritesWaitTogetherUntilTheDelayPasses() {
     out("$ ");
