@@ -24,6 +24,8 @@ final class AdminHttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AdminHttpVerticle.class);
   /** A decision body is {@code {"reason": "..."}} of at most 1000 characters; 16 KiB leaves room for escapes. */
   static final int MAX_BODY_BYTES = 16 * 1024;
+  /** Up to this, an oversized body is read and dropped before the 413 (see {@link #refuseTooLarge}). */
+  static final int DRAINED_BODY_BYTES = 1024 * 1024;
   /** Headers carry the bearer token (16 KiB is the validator's own limit, so it answers with a clear 401). */
   static final int MAX_HEADER_BYTES = 32 * 1024;
   private static final int IDLE_TIMEOUT_SECONDS = 30;
@@ -75,7 +77,7 @@ final class AdminHttpVerticle extends VerticleBase {
     }
     String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (declared != null && tooLong(declared)) {
-      send(req, tooLarge().response(), true);
+      refuseTooLarge(req, declared);
       return;
     }
     boundedBody(req).compose(body -> match.handler().handle(new AdminRequest(req.method().name(), path,
@@ -101,6 +103,27 @@ final class AdminHttpVerticle extends VerticleBase {
     } catch (NumberFormatException e) {
       return true;
     }
+  }
+
+  /**
+   * 413 for a declared length over the limit. A body of modest size is read and dropped first: closing while the
+   * client still sends makes its TCP stack reset the connection, and the client never reads the 413. Anything
+   * larger is not worth reading.
+   */
+  private static void refuseTooLarge(HttpServerRequest req, String declared) {
+    long length;
+    try {
+      length = Long.parseLong(declared.trim());
+    } catch (NumberFormatException e) {
+      length = Long.MAX_VALUE;
+    }
+    if (length > DRAINED_BODY_BYTES) {
+      send(req, tooLarge().response(), true);
+      return;
+    }
+    req.handler(chunk -> {});
+    req.exceptionHandler(e -> req.connection().close());
+    req.endHandler(v -> send(req, tooLarge().response(), true));
   }
 
   private static ErrorReply tooLarge() {
