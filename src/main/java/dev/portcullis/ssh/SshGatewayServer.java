@@ -71,6 +71,7 @@ public final class SshGatewayServer implements AutoCloseable {
     server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
     List<ChannelFactory> channels = new ArrayList<>();
     channels.add(GatewayChannelSession.FACTORY);
+    channels.add(new LocalForward(services));
     for (String type : RefusedChannelFactory.types()) {
       channels.add(new RefusedChannelFactory(type, "portcullis: " + type + " (port forwarding) is refused",
           (session, destination) -> refusedForward(session, destination)));
