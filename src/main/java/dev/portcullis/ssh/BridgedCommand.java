@@ -117,7 +117,9 @@ final class BridgedCommand implements AsyncCommand {
       if (verdict instanceof SshVerdict.Deny deny) {
         refuse(deny.reason());
       } else {
-        agent.upstream(() -> services.connector().connect(agent.target()))
+        // An agent-forwarding request came before this command on the channel: its answer shapes the channel opened.
+        channel.agentForwarding()
+            .compose(judgedToo -> agent.upstream(() -> services.connector().connect(agent.target())))
             .onSuccess(upstreamSession -> openUpstream(upstreamSession, env))
             .onFailure(e -> failed(e instanceof TargetUnavailableException ? e.getMessage()
                 : "cannot reach target '" + agent.target().name() + "'"));
@@ -138,6 +140,9 @@ final class BridgedCommand implements AsyncCommand {
         default -> throw new IllegalStateException(kind + " is not a session channel");
       };
       up.setStreaming(StreamingChannel.Streaming.Async);
+      if (up instanceof PtyCapableChannelSession withAgent && channel.agentForwarding().result() == Boolean.TRUE) {
+        withAgent.setAgentForwarding(true); // a rule allowed agent-forward on this channel (GatewayChannelSession)
+      }
       upstream = up;
       if (channel.isClosing() || !channel.isOpen()) {
         up.close(true); // the agent went away while the policy or the connect ran

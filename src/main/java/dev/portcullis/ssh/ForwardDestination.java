@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * @param host the host to connect to: a name, a dotted IPv4 address, or an IPv6 address without brackets
  */
 record ForwardDestination(String host, int port) {
-  private static final Pattern LABEL = Pattern.compile("[a-z0-9_-]{1,63}");
+  /** A label neither starts nor ends with '-' (no "-oOption" look-alikes reach a resolver or a log). */
+  private static final Pattern LABEL = Pattern.compile("[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?");
   private static final Pattern IPV4ISH = Pattern.compile("[0-9.]+");
   private static final Pattern IPV6ISH = Pattern.compile("[0-9a-fA-F:.]+");
   /** Reasons quote at most this much of what the agent sent. */
@@ -132,7 +133,8 @@ record ForwardDestination(String host, int port) {
     String[] labels = n.split("\\.", -1);
     for (String label : labels) {
       if (!LABEL.matcher(label).matches()) {
-        throw notCanonical(asked, "a host name is letters, digits, '-' and '_' between dots");
+        throw notCanonical(asked, "a host name is letters, digits, '-' and '_' between dots (no '-' at a"
+            + " label's ends)");
       }
     }
     if (Character.isDigit(labels[labels.length - 1].charAt(0))) {

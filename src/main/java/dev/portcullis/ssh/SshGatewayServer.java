@@ -70,7 +70,7 @@ public final class SshGatewayServer implements AutoCloseable {
     CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, MAX_AUTH_ATTEMPTS);
     server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
     List<ChannelFactory> channels = new ArrayList<>();
-    channels.add(GatewayChannelSession.FACTORY);
+    channels.add(GatewayChannelSession.factory(services));
     channels.add(new LocalForward(services));
     for (String type : RefusedChannelFactory.types()) {
       channels.add(new RefusedChannelFactory(type, "portcullis: " + type + " (port forwarding) is refused",
@@ -122,6 +122,7 @@ public final class SshGatewayServer implements AutoCloseable {
     }
     AgentSession agent = new AgentSession(who.identity(), who.target(), address(session.getClientAddress()),
         session.getClientVersion());
+    agent.connection(session);
     session.setAttribute(AGENT, agent);
     events.started(agent);
   }

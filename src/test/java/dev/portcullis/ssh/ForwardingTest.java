@@ -404,6 +404,46 @@ class ForwardingTest {
     }
   }
 
+  @Test
+  void agentForwardingOnlyWhereARuleAllowsIt() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/ssh-agent")), "ssh-agent not installed");
+    Path dir = Files.createTempDirectory(tmp, "agent");
+    Path socket = dir.resolve("agent.sock");
+    Process started = new ProcessBuilder("ssh-agent", "-s", "-a", socket.toString()).redirectErrorStream(true)
+        .start();
+    String script = new String(started.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(started.waitFor(20, TimeUnit.SECONDS) && started.exitValue() == 0, script);
+    java.util.regex.Matcher pid = java.util.regex.Pattern.compile("SSH_AGENT_PID=(\\d+)").matcher(script);
+    assertTrue(pid.find(), script);
+    ProcessHandle agentProcess = ProcessHandle.of(Long.parseLong(pid.group(1))).orElseThrow();
+    try {
+      Path key = dir.resolve("key");
+      assertEquals(0, new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "forwarded-test-key",
+          "-f", key.toString()).start().waitFor());
+      ProcessBuilder add = new ProcessBuilder("ssh-add", key.toString()).redirectErrorStream(true);
+      add.environment().put("SSH_AUTH_SOCK", socket.toString());
+      assertEquals(0, add.start().waitFor());
+      Map<String, String> env = Map.of("SSH_AUTH_SOCK", socket.toString());
+
+      Run allowed = run(SshGatewayTest.token, "", env, "-A", "real@127.0.0.1", "ssh-add -l");
+      assertEquals(0, allowed.exit(), allowed.err());
+      assertTrue(allowed.out().contains("forwarded-test-key (ED25519)"), allowed.out());
+      assertEquals("decided agent-forward 'agent-forward' allow", awaitEvent("decided agent-forward"));
+
+      // The same command for a subject no rule allows agent-forward: the target never gets an agent.
+      Run refused = run(outsider, "", env, "-A", "real@127.0.0.1", "ssh-add -l");
+      assertEquals(2, refused.exit(), refused.out() + refused.err());
+      assertTrue(refused.err().contains("Could not open a connection to your authentication agent"), refused.err());
+      assertEquals("decided agent-forward 'agent-forward' deny", awaitEvent("decided agent-forward"));
+
+      // Without -A nothing is asked and nothing forwarded, whatever the rules allow.
+      Run notAsked = run(SshGatewayTest.token, "", env, "real@127.0.0.1", "ssh-add -l");
+      assertEquals(2, notAsked.exit(), notAsked.err());
+    } finally {
+      agentProcess.destroy(); // the ssh-agent this test started, by its pid
+    }
+  }
+
   /** Events as short strings, queued for {@link #awaitEvent}. */
   static final class QueuedEvents implements SshSessionEvents {
     private static void add(String e) {
