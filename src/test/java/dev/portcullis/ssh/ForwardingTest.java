@@ -50,6 +50,8 @@ class ForwardingTest {
   static SshGatewayServer gateway;
   static Echo echo;
   static Echo echo6;
+  /** A port nothing listens on, which a rule allows: the target's connect fails. */
+  static int closedPort;
   /** A token of a subject whose policy allows exec only: no rule for any forward. */
   static String outsider;
   static final BlockingQueue<String> events = new LinkedBlockingQueue<>();
@@ -74,7 +76,7 @@ class ForwardingTest {
             targets: [real]
             rules:
               - { name: echo-only, action: allow, statements: [port-forward],
-                  commands: ["127.0.0.1:%d", "[::1]:%d"] }
+                  commands: ["127.0.0.1:%d", "[::1]:%d", "127.0.0.1:%d"] }
               - { name: not-ssh, action: deny, statements: [port-forward], commands: ["*:22"] }
               - { name: agent, action: allow, statements: [agent-forward] }
               - { name: agent-list, action: allow, statements: [exec], commands: ["ssh-add -l"] }
@@ -83,7 +85,7 @@ class ForwardingTest {
             targets: [real]
             rules:
               - { name: agent-list, action: allow, statements: [exec], commands: ["ssh-add -l"] }
-        """.formatted(echo.actualPort(), echo6.actualPort());
+        """.formatted(echo.actualPort(), echo6.actualPort(), closedPort = freePort());
     PolicyEngine engine = new PolicyEngine(null, Runnable::run, 16,
         PolicyLoader.load(YamlDocument.parse("forwarding.yaml", policies)));
     await(vertx.deployVerticle(new PolicyVerticle(engine)));
@@ -191,7 +193,12 @@ class ForwardingTest {
 
   /** {@code ssh -v -N -L ...}, returned once OpenSSH says its local listener is up. */
   static Tunnel tunnel(String secret, int localPort, String to) throws Exception {
-    Process p = builder(secret, Map.of(), sshArgs("-v", "-N", "-L", localPort + ":" + to, "real@127.0.0.1"))
+    return tunnel(secret, localPort, "-L", localPort + ":" + to);
+  }
+
+  /** @param how {@code -L} with {@code port:host:hostport}, or {@code -D} with {@code port} */
+  static Tunnel tunnel(String secret, int localPort, String how, String spec) throws Exception {
+    Process p = builder(secret, Map.of(), sshArgs("-v", "-N", how, spec, "real@127.0.0.1"))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     Tunnel t = new Tunnel(p, new CopyOnWriteArrayList<>(), new CompletableFuture<>());
     Thread reader = new Thread(() -> {
@@ -317,6 +324,41 @@ class ForwardingTest {
     assertTrue(denied.err().contains("administratively prohibited: portcullis: refused: denied by rule 'not-ssh'"
         + " of policy 'agents-on-real': port-forward to 'localhost:22' is denied"), denied.err());
     assertEquals("decided port-forward 'forward localhost:22' deny", awaitEvent("decided port-forward"));
+  }
+
+  @Test
+  void dynamicForwardJudgesEachDestinationTheSocksClientAsksFor() throws Exception {
+    int local = freePort();
+    java.net.Proxy socks = new java.net.Proxy(java.net.Proxy.Type.SOCKS,
+        new java.net.InetSocketAddress("127.0.0.1", local));
+    try (Tunnel t = tunnel(SshGatewayTest.token, local, "-D", String.valueOf(local))) {
+      try (Socket s = new Socket(socks)) {
+        s.setSoTimeout(20_000);
+        s.connect(java.net.InetSocketAddress.createUnresolved("127.0.0.1", echo.actualPort()));
+        s.getOutputStream().write("socks\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals("socks", readLine(s.getInputStream()));
+      }
+      assertEquals("decided port-forward 'forward 127.0.0.1:" + echo.actualPort() + "' allow",
+          awaitEvent("decided port-forward"));
+      try (Socket s = new Socket(socks)) {
+        s.setSoTimeout(20_000);
+        // OpenSSH answers the SOCKS request only once the channel opened: a refusal is a failed SOCKS connect
+        org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+            () -> s.connect(java.net.InetSocketAddress.createUnresolved("169.254.169.254", 80)));
+      }
+      assertEquals("decided port-forward 'forward 169.254.169.254:80' deny", awaitEvent("decided port-forward"));
+    }
+  }
+
+  @Test
+  void anAllowedDestinationTheTargetCannotReachFailsWithTheReason() throws Exception {
+    Run failed = run(SshGatewayTest.token, "", Map.of(), "-W", "127.0.0.1:" + closedPort, "real@127.0.0.1");
+    assertEquals(255, failed.exit());
+    assertTrue(failed.err().contains("open failed: connect failed: portcullis: target 'real' could not open"
+        + " 127.0.0.1:" + closedPort), failed.err());
+    awaitEvent("decided port-forward 'forward 127.0.0.1:" + closedPort + "' allow");
+    String completed = awaitEvent("completed");
+    assertTrue(completed.contains("could not open 127.0.0.1:" + closedPort), completed);
   }
 
   @Test
