@@ -395,6 +395,9 @@ class ForwardingTest {
     try (Tunnel t = tunnel(SshGatewayTest.token, local, "127.0.0.1:" + echo.actualPort());
         Socket s = new Socket("127.0.0.1", local)) {
       s.setSoTimeout(20_000);
+      // One round trip first: the channel is open end to end, so a pause below is back-pressure, not the open.
+      s.getOutputStream().write(new byte[] {0});
+      assertEquals(0, s.getInputStream().read());
       AtomicLong written = new AtomicLong();
       Thread writer = new Thread(() -> {
         byte[] chunk = new byte[64 * 1024];
@@ -415,10 +418,10 @@ class ForwardingTest {
       });
       writer.setDaemon(true);
       writer.start();
-      // Nothing signals "the writer is blocked": watch its count until it stays put for a second.
+      // Nothing signals "the writer is blocked": watch its count until it stays put for two seconds.
       long last = -1;
       long stillSince = System.nanoTime();
-      while (System.nanoTime() - stillSince < TimeUnit.SECONDS.toNanos(1)) {
+      while (System.nanoTime() - stillSince < TimeUnit.SECONDS.toNanos(2)) {
         Thread.sleep(100);
         long now = written.get();
         if (now != last) {
