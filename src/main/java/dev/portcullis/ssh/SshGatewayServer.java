@@ -30,11 +30,20 @@ import org.apache.sshd.server.subsystem.SubsystemFactory;
  * their OIDC token ({@link TokenAuthenticator}), name the target as SSH user, and get each exec, shell or subsystem
  * judged by the {@link SshPolicy} and bridged to the target ({@link BridgedCommand}).
  *
- * <p>Refused at the door, with a message where the protocol carries one: public-key and host-based
- * authentication; {@code direct-tcpip} ({@code ssh -L}/{@code -D}), {@code direct-streamlocal@openssh.com} and
- * {@code tun@openssh.com} channels; remote forwarding ({@code tcpip-forward}), agent and X11 forwarding (MINA's
- * reject-all forwarding filter); {@code env} requests; subsystems other than sftp, and sftp unless the policy
- * allows it. {@code scp -O} and rsync arrive as exec commands and are judged as such.
+ * <p>Forwarding goes through the same policy, per request, and is refused unless a rule allows it:
+ * <ul>
+ *   <li>{@code direct-tcpip} ({@code ssh -L}, {@code -W}, {@code -D}): judged as {@code port-forward} with the
+ *       destination's one canonical {@code host:port} ({@link ForwardDestination}); allowed ones are opened from the
+ *       target over the gateway's upstream session, as through a jump host ({@link LocalForward}).</li>
+ *   <li>agent forwarding ({@code auth-agent-req@openssh.com}, {@code ssh -A}): judged as {@code agent-forward} per
+ *       session channel ({@link GatewayChannelSession}); allowed, the target's channel asks for it too and the
+ *       target's agent channels are relayed to the agent's client ({@link AgentForward}).</li>
+ * </ul>
+ * Refused at the door whatever the rules say, with a message where the protocol carries one: public-key and
+ * host-based authentication; {@code direct-streamlocal@openssh.com} and {@code tun@openssh.com} channels; remote
+ * forwarding ({@code tcpip-forward}, {@code ssh -R}: a listener on the target has no policy kind yet) and X11
+ * (MINA's reject-all forwarding filter); {@code env} requests; subsystems other than sftp, and sftp unless the
+ * policy allows it. {@code scp -O} and rsync arrive as exec commands and are judged as such.
  */
 public final class SshGatewayServer implements AutoCloseable {
   private static final AttributeKey<AgentSession> AGENT = new AttributeKey<>();
