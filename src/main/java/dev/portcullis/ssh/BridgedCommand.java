@@ -140,7 +140,8 @@ final class BridgedCommand implements AsyncCommand {
         default -> throw new IllegalStateException(kind + " is not a session channel");
       };
       up.setStreaming(StreamingChannel.Streaming.Async);
-      if (up instanceof PtyCapableChannelSession withAgent && channel.agentForwarding().result() == Boolean.TRUE) {
+      if (up instanceof PtyCapableChannelSession withAgent
+          && Boolean.TRUE.equals(channel.agentForwarding().result())) {
         withAgent.setAgentForwarding(true); // a rule allowed agent-forward on this channel (GatewayChannelSession)
       }
       upstream = up;
