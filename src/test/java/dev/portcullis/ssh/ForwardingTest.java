@@ -281,6 +281,22 @@ class ForwardingTest {
   }
 
   @Test
+  void theAgentVanishingMidTransferEndsTheForward() throws Exception {
+    int local = freePort();
+    Tunnel t = tunnel(SshGatewayTest.token, local, "127.0.0.1:" + echo.actualPort());
+    try (t; Socket s = new Socket("127.0.0.1", local)) {
+      s.setSoTimeout(20_000);
+      s.getOutputStream().write("still there?\n".getBytes(StandardCharsets.UTF_8));
+      assertEquals("still there?", readLine(s.getInputStream()));
+      awaitEvent("decided port-forward");
+      t.process().destroyForcibly(); // sshpass and its ssh: the agent's connection drops without a goodbye
+      t.process().waitFor(20, TimeUnit.SECONDS);
+      // the gateway closes its channel to the target too: the echo connection ends, and the statement completes
+      assertEquals("completed status=null signal=null error=null", awaitEvent("completed"));
+    }
+  }
+
+  @Test
   void localForwardToADestinationNoRuleAllowsIsClosed() throws Exception {
     int local = freePort();
     try (Tunnel t = tunnel(SshGatewayTest.token, local, "127.0.0.1:1");
@@ -434,6 +450,7 @@ class ForwardingTest {
       System.out.printf("back-pressure: the writer stopped at %d MiB in flight%n", inFlight >> 20);
       assertTrue(inFlight < 64L << 20, "in flight: " + inFlight);
       InputStream in = s.getInputStream();
+      long readingSince = System.nanoTime();
       byte[] buf = new byte[256 * 1024];
       long read = 0;
       for (int n; read < total && (n = in.read(buf)) > 0; ) {
@@ -445,6 +462,8 @@ class ForwardingTest {
         read += n;
       }
       assertEquals(total, read);
+      System.out.printf("back-pressure: then %d MiB echoed through the forward in %d ms%n", total >> 20,
+          (System.nanoTime() - readingSince) / 1_000_000);
       writer.join(20_000);
     }
   }
