@@ -99,6 +99,21 @@ final class GatewayChannelSession extends ChannelSession {
     return RequestHandler.Result.Replied;
   }
 
+  /**
+   * {@code x11-req} ({@code ssh -X}/{@code -Y}): refused whatever the rules say (the gateway has no X11 relay), but
+   * reported as a decided {@code x11} statement so the attempt is in the session's audit trail.
+   */
+  @Override
+  protected RequestHandler.Result handleX11Forwarding(String requestType, Buffer buffer, boolean wantReply) {
+    AgentSession agent = SshGatewayServer.agentOf(getSession());
+    if (agent != null) {
+      services.events().decided(agent, agent.nextStatementId(), new SshChannelRequest(agent.sessionId(),
+          agent.identity(), agent.target().name(), SshChannelKind.X11, null),
+          SshVerdict.deny("X11 forwarding is not available through the gateway"));
+    }
+    return RequestHandler.Result.ReplyFailure;
+  }
+
   private void reply(boolean success) {
     try {
       Buffer answer = getSession().createBuffer(success ? SshConstants.SSH_MSG_CHANNEL_SUCCESS

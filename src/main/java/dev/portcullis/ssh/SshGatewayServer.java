@@ -41,8 +41,8 @@ import org.apache.sshd.server.subsystem.SubsystemFactory;
  * </ul>
  * Refused at the door whatever the rules say, with a message where the protocol carries one: public-key and
  * host-based authentication; {@code direct-streamlocal@openssh.com} and {@code tun@openssh.com} channels; remote
- * forwarding ({@code tcpip-forward}, {@code ssh -R}: a listener on the target has no policy kind yet) and X11
- * (MINA's reject-all forwarding filter); {@code env} requests; subsystems other than sftp, and sftp unless the
+ * forwarding ({@code tcpip-forward}, {@code ssh -R}: a listener on the target has no policy kind yet; MINA's
+ * reject-all forwarding filter) and X11 (reported as a denied {@code x11} statement); {@code env} requests; subsystems other than sftp, and sftp unless the
  * policy allows it. {@code scp -O} and rsync arrive as exec commands and are judged as such.
  */
 public final class SshGatewayServer implements AutoCloseable {

@@ -508,6 +508,14 @@ class ForwardingTest {
     }
   }
 
+  @Test
+  void x11IsRefusedAndReported() throws Exception {
+    Run x11 = run(SshGatewayTest.token, "", Map.of("DISPLAY", "127.0.0.1:99"), "-X", "real@127.0.0.1",
+        "ssh-add -l");
+    assertTrue(x11.err().contains("X11 forwarding request failed"), x11.err());
+    assertEquals("decided x11 'x11' deny", awaitEvent("decided x11"));
+  }
+
   /** Events as short strings, queued for {@link #awaitEvent}. */
   static final class QueuedEvents implements SshSessionEvents {
     private static void add(String e) {
