@@ -8,12 +8,15 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.session.Session;
 
 /**
  * One authenticated agent connection: who it is, which target it named, and the gateway's own SSH session to that
  * target, opened when the first channel is allowed and shared by every later channel of the connection.
  */
 public final class AgentSession {
+  private static final AttributeKey<AgentSession> OWNER = new AttributeKey<>();
   private final String sessionId = UUID.randomUUID().toString();
   private final Identity identity;
   private final SshTargetConfig target;
@@ -22,6 +25,9 @@ public final class AgentSession {
   private final Instant startedAt = Instant.now();
   private final AtomicLong statements = new AtomicLong();
   private final Future<Void> admitted;
+  /** The agent's own connection to the gateway (where forwarded agent channels are opened); null in unit tests. */
+  private volatile Session connection;
+  private volatile boolean agentForwarding;
   private Future<ClientSession> upstream;
   private boolean closed;
 
@@ -75,6 +81,32 @@ public final class AgentSession {
     return sessionId + "/" + statements.incrementAndGet();
   }
 
+  void connection(Session connection) {
+    this.connection = connection;
+  }
+
+  Session connection() {
+    return connection;
+  }
+
+  /** A rule allowed {@code agent-forward} on one of this connection's channels. */
+  void allowAgentForwarding() {
+    agentForwarding = true;
+  }
+
+  /**
+   * Whether the target may open agent channels back through this connection: only after a rule allowed agent
+   * forwarding on one of its channels (the target's agent channels do not say for which of them they are).
+   */
+  boolean agentForwardingAllowed() {
+    return agentForwarding;
+  }
+
+  /** The agent session whose upstream {@code session} is, or null. */
+  static AgentSession ofUpstream(Session session) {
+    return session.getAttribute(OWNER);
+  }
+
   /** The upstream session, connecting (again, when the last one closed) with {@code connect}. */
   synchronized Future<ClientSession> upstream(Supplier<Future<ClientSession>> connect) {
     if (closed) {
@@ -83,7 +115,8 @@ public final class AgentSession {
     boolean usable = upstream != null && (!upstream.isComplete()
         || (upstream.succeeded() && upstream.result().isOpen()));
     if (!usable) {
-      upstream = connect.get();
+      // Tagged first, before any channel on it can exist: the target's agent channels find their way back by it.
+      upstream = connect.get().onSuccess(s -> s.setAttribute(OWNER, this));
     }
     return upstream;
   }

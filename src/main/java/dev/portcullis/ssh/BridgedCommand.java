@@ -108,7 +108,9 @@ final class BridgedCommand implements AsyncCommand {
       if (admitted.succeeded()) {
         judge(env);
       } else {
-        refuse("the login was not admitted");
+        // A certificate login the policy does not admit: say why on this channel, then end the connection.
+        refuse(SshGatewayServer.notAdmitted(admitted.cause()))
+            .onComplete(v -> channel.getSession().close(false));
       }
     });
   }
@@ -148,7 +150,9 @@ final class BridgedCommand implements AsyncCommand {
 
   /** Connects (or reuses the connection) to the target and opens the channel there. */
   private void run(Environment env) {
-    agent.upstream(() -> services.connector().connect(agent.target()))
+    // An agent-forwarding request came before this command on the channel: its answer shapes the channel opened.
+    channel.agentForwarding()
+        .compose(judgedToo -> agent.upstream(() -> services.connector().connect(agent.target())))
         .onSuccess(upstreamSession -> openUpstream(upstreamSession, env))
         .onFailure(e -> failed(e instanceof TargetUnavailableException ? e.getMessage()
             : "cannot reach target '" + agent.target().name() + "'"));
@@ -203,6 +207,10 @@ final class BridgedCommand implements AsyncCommand {
         default -> throw new IllegalStateException(kind + " is not a session channel");
       };
       up.setStreaming(StreamingChannel.Streaming.Async);
+      if (up instanceof PtyCapableChannelSession withAgent
+          && Boolean.TRUE.equals(channel.agentForwarding().result())) {
+        withAgent.setAgentForwarding(true); // a rule allowed agent-forward on this channel (GatewayChannelSession)
+      }
       upstream = up;
       if (channel.isClosing() || !channel.isOpen()) {
         up.close(true); // the agent went away while the policy or the connect ran
@@ -300,9 +308,9 @@ final class BridgedCommand implements AsyncCommand {
     exit.onExit(code, error == null ? "" : error, false);
   }
 
-  /** Refused before anything ran: a message on stderr, then {@value #REFUSED}. */
-  private void refuse(String reason) {
-    say("portcullis: refused: " + reason).onComplete(v -> {
+  /** Refused before anything ran: a message on stderr, then {@value #REFUSED}; completes when the exit is sent. */
+  private Future<Void> refuse(String reason) {
+    return say("portcullis: refused: " + reason).onComplete(v -> {
       if (finished.compareAndSet(false, true)) {
         exit.onExit(REFUSED, reason, false);
       }

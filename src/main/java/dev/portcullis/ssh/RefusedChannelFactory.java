@@ -13,9 +13,10 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.channel.AbstractServerChannel;
 
 /**
- * A channel type the gateway refuses ({@code direct-tcpip} for {@code ssh -L}, {@code direct-streamlocal@openssh.com},
- * {@code tun@openssh.com}): the open fails with "administratively prohibited" and a message the client prints, and
- * the refusal is reported (so it appears in the session's audit trail).
+ * A channel type the gateway refuses whatever the rules say ({@code direct-streamlocal@openssh.com} for Unix
+ * sockets, {@code tun@openssh.com}; {@code direct-tcpip} is judged by {@link LocalForward}): the open fails with
+ * "administratively prohibited" and a message the client prints, and the refusal is reported (so it appears in the
+ * session's audit trail).
  */
 final class RefusedChannelFactory implements ChannelFactory {
   private final String type;
@@ -23,7 +24,7 @@ final class RefusedChannelFactory implements ChannelFactory {
   private final String message;
   private final BiConsumer<Session, String> refused;
 
-  /** @param refused told of each refusal with the session and the destination ({@code host:port}, or null) */
+  /** @param refused told of each refusal with the session and the destination (null: these types have none) */
   RefusedChannelFactory(String type, String message, BiConsumer<Session, String> refused) {
     this(type, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, message, refused);
   }
@@ -37,7 +38,7 @@ final class RefusedChannelFactory implements ChannelFactory {
   }
 
   static List<String> types() {
-    return List.of("direct-tcpip", "direct-streamlocal@openssh.com", "tun@openssh.com");
+    return List.of("direct-streamlocal@openssh.com", "tun@openssh.com");
   }
 
   @Override
@@ -50,15 +51,7 @@ final class RefusedChannelFactory implements ChannelFactory {
     return new AbstractServerChannel(type, List.of(), null) {
       @Override
       protected OpenFuture doInit(Buffer buffer) {
-        String destination = null;
-        if (type.equals("direct-tcpip")) {
-          try {
-            destination = buffer.getString() + ":" + buffer.getUInt();
-          } catch (RuntimeException e) {
-            // a malformed open is refused all the same
-          }
-        }
-        refused.accept(session, destination);
+        refused.accept(session, null);
         DefaultOpenFuture future = new DefaultOpenFuture(this, futureLock);
         future.setException(new SshChannelOpenException(getChannelId(), reason, message));
         return future;

@@ -16,7 +16,6 @@ import java.util.concurrent.Executor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
-import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
@@ -35,13 +34,24 @@ import org.apache.sshd.server.subsystem.SubsystemFactory;
  * name the target as SSH user, and get each exec, shell or subsystem judged by the {@link SshPolicy} (a review
  * waits for {@link SshApprovals}) and bridged to the target ({@link BridgedCommand}).
  *
- * <p>Refused at the door, with a message where the protocol carries one: plain public keys and certificates of any
- * other CA; host-based authentication; {@code direct-tcpip} ({@code ssh -L}/{@code -D}), {@code direct-streamlocal@openssh.com} and
- * {@code tun@openssh.com} channels; remote forwarding ({@code tcpip-forward}), agent and X11 forwarding (MINA's
- * reject-all forwarding filter); {@code env} requests; subsystems other than sftp, and sftp unless the policy
- * allows it. {@code scp -O} and rsync arrive as exec commands and are judged as such.
+ * <p>Forwarding goes through the same policy, per request, and is refused unless a rule allows it:
+ * <ul>
+ *   <li>{@code direct-tcpip} ({@code ssh -L}, {@code -W}, {@code -D}): judged as {@code port-forward} with the
+ *       destination's one canonical {@code host:port} ({@link ForwardDestination}); allowed ones are opened from the
+ *       target over the gateway's upstream session, as through a jump host ({@link LocalForward}).</li>
+ *   <li>agent forwarding ({@code auth-agent-req@openssh.com}, {@code ssh -A}): judged as {@code agent-forward} per
+ *       session channel ({@link GatewayChannelSession}); allowed, the target's channel asks for it too and the
+ *       target's agent channels are relayed to the agent's client ({@link AgentForward}).</li>
+ * </ul>
+ * Refused at the door whatever the rules say, with a message where the protocol carries one: plain public keys
+ * and certificates of any other CA; host-based authentication; {@code direct-streamlocal@openssh.com} and
+ * {@code tun@openssh.com} channels; remote forwarding ({@code tcpip-forward}, {@code ssh -R}: a listener on the
+ * target has no policy kind yet; MINA's reject-all forwarding filter) and X11 (reported as a denied {@code x11}
+ * statement); {@code env} requests; subsystems other than sftp, and sftp unless the
+ * policy allows it. {@code scp -O} and rsync arrive as exec commands and are judged as such.
  */
 public final class SshGatewayServer implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SshGatewayServer.class);
   private static final AttributeKey<AgentSession> AGENT = new AttributeKey<>();
   /** The subsystems that reach the policy at all; any other name is refused by MINA as unknown. */
   static final List<String> SUBSYSTEMS = List.of("sftp");
@@ -92,7 +102,9 @@ public final class SshGatewayServer implements AutoCloseable {
     server.setSessionDisconnectHandler(limiter);
     server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
     List<ChannelFactory> channels = new ArrayList<>();
-    channels.add(new LimitedChannels(GatewayChannelSession.FACTORY, limits.maxChannelsPerSession()));
+    // One count per session across both kinds (LimitedChannels keeps it on the session).
+    channels.add(new LimitedChannels(GatewayChannelSession.factory(services), limits.maxChannelsPerSession()));
+    channels.add(new LimitedChannels(new LocalForward(services), limits.maxChannelsPerSession()));
     for (String type : RefusedChannelFactory.types()) {
       channels.add(new RefusedChannelFactory(type, "portcullis: " + type + " (port forwarding) is refused",
           (session, destination) -> refusedForward(session, destination)));
@@ -144,8 +156,13 @@ public final class SshGatewayServer implements AutoCloseable {
     Future<Void> admitted = who.admitted() ? Future.succeededFuture() : admit(session, who);
     AgentSession agent = new AgentSession(who.identity(), who.target(), address(session.getClientAddress()),
         session.getClientVersion(), admitted);
+    agent.connection(session);
     session.setAttribute(AGENT, agent);
-    admitted.onSuccess(v -> events.started(agent)).onFailure(e -> refuseAdmission(session, e));
+    // Not admitted: every channel the client opens is refused with the reason, and the connection then closed.
+    // (Disconnecting here would race MINA's own USERAUTH_SUCCESS on the wire: this event fires before it is sent.)
+    admitted.onSuccess(v -> events.started(agent))
+        .onFailure(e -> LOG.info("ssh: login of '{}' to '{}' not admitted: {}", who.identity().subject(),
+            who.target().name(), e.getMessage()));
   }
 
   /**
@@ -162,15 +179,9 @@ public final class SshGatewayServer implements AutoCloseable {
     return admitted.future();
   }
 
-  /** Ends a login the policy does not admit, telling the client why (OpenSSH prints the disconnect message). */
-  private static void refuseAdmission(ServerSession session, Throwable e) {
-    String why = "portcullis: " + (e instanceof SshRefusal refused ? refused.getMessage()
-        : "the login could not be admitted");
-    try {
-      session.disconnect(SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE, why);
-    } catch (IOException | RuntimeException failed) {
-      session.close(true);
-    }
+  /** What an agent whose login was not admitted is told, without the "portcullis: refused: " prefix. */
+  static String notAdmitted(Throwable e) {
+    return e instanceof SshRefusal refused ? refused.getMessage() : "the login could not be admitted";
   }
 
   /** A forward the gateway refused: reported as a decided statement of the session. */

@@ -57,6 +57,9 @@ public final class TargetConnector implements AutoCloseable {
       if (idleTimeout != null) {
         CoreModuleProperties.IDLE_TIMEOUT.set(client, idleTimeout.plusMinutes(1));
       }
+      // The only channel a target may open back: a forwarded agent's, and only where a rule allowed it. Not
+      // MINA's defaults (its own agent, remote-forward channels that the gateway never asks for).
+      client.setChannelFactories(List.of(AgentForward.INSTANCE));
       client.start();
       clients.put(target.name(), client);
       verifiers.put(target.name(), verifier);

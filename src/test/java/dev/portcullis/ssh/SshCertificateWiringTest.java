@@ -110,25 +110,22 @@ class SshCertificateWiringTest {
     String[] line = new JsonObject(response.body()).getString("certificate").split(" ");
     PublicKey cert = PublicKeyEntry.parsePublicKeyEntry(line[0] + " " + line[1])
         .resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.FAILING);
-    // The certificate itself is fine, so the login succeeds; the gateway then disconnects, saying why, before
-    // anything is judged or run (MINA allows no asynchronous step inside publickey authentication).
-    java.util.concurrent.CompletableFuture<String> disconnected = new java.util.concurrent.CompletableFuture<>();
+    // The certificate itself is fine, so the login succeeds (MINA allows no asynchronous step inside publickey
+    // authentication); what the client then opens is refused with the reason, and the connection ends.
     SshClient client = SshClient.setUpDefaultClient();
     client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
-    client.addSessionListener(new org.apache.sshd.common.session.SessionListener() {
-      @Override
-      public void sessionDisconnect(org.apache.sshd.common.session.Session session, int reason, String msg,
-          String language, boolean initiator) {
-        disconnected.complete(msg);
-      }
-    });
     client.start();
     try (ClientSession session = client.connect("box", "127.0.0.1", sshPort).verify(10, TimeUnit.SECONDS)
         .getSession()) {
       session.addPublicKeyIdentity(new KeyPair(cert, agent.getPrivate()));
       session.auth().verify(10, TimeUnit.SECONDS);
-      assertEquals("portcullis: no policy grants subject 'stray-cert-bot' (groups: interns) access to target "
-          + "'box'", disconnected.get(10, TimeUnit.SECONDS));
+      SshGatewayTest.Ran refused = SshGatewayTest.exec(session, "echo stray");
+      assertEquals(126, refused.exitStatus());
+      assertEquals("portcullis: refused: no policy grants subject 'stray-cert-bot' (groups: interns) access to "
+          + "target 'box'\n", refused.err());
+      session.waitFor(java.util.EnumSet.of(org.apache.sshd.client.session.ClientSession.ClientSessionEvent.CLOSED),
+          TimeUnit.SECONDS.toMillis(10));
+      assertTrue(session.isClosed() || session.isClosing(), "the gateway ends the connection");
     } finally {
       client.stop();
     }

@@ -122,6 +122,10 @@ class SshGatewayTest {
             someoneElsesKey));
     SshPolicy policy = request -> {
       judged.add(request);
+      if (EnumSet.of(SshChannelKind.PORT_FORWARD, SshChannelKind.AGENT_FORWARD, SshChannelKind.X11)
+          .contains(request.kind())) { // as with no rule for them: ForwardingTest has the rules that allow them
+        return Future.succeededFuture(SshVerdict.deny("no rule allows " + request.text()));
+      }
       if (request.kind() == SshChannelKind.SUBSYSTEM) {
         return Future.succeededFuture(SshVerdict.deny("subsystem " + request.detail() + " is not allowed"));
       }
