@@ -78,6 +78,8 @@ class ForwardingTest {
               - { name: echo-only, action: allow, statements: [port-forward],
                   commands: ["127.0.0.1:%d", "[::1]:%d", "127.0.0.1:%d"] }
               - { name: not-ssh, action: deny, statements: [port-forward], commands: ["*:22"] }
+              - { name: db-needs-review, action: review, statements: [port-forward], commands: ["*:5432"],
+                  approvers: { groups: [owners] } }
               - { name: agent, action: allow, statements: [agent-forward] }
               - { name: agent-list, action: allow, statements: [exec], commands: ["ssh-add -l"] }
           - name: outsiders-on-real
@@ -341,6 +343,11 @@ class ForwardingTest {
     assertTrue(denied.err().contains("administratively prohibited: portcullis: refused: denied by rule 'not-ssh'"
         + " of policy 'agents-on-real': port-forward to 'localhost:22' is denied"), denied.err());
     assertEquals("decided port-forward 'forward localhost:22' deny", awaitEvent("decided port-forward"));
+
+    Run reviewed = run(SshGatewayTest.token, "", Map.of(), "-W", "localhost:5432", "real@127.0.0.1");
+    assertEquals(255, reviewed.exit());
+    assertTrue(reviewed.err().contains("administratively prohibited: portcullis: refused: approval required by rule"
+        + " 'db-needs-review'") && reviewed.err().contains("forwards cannot wait for approval"), reviewed.err());
   }
 
   @Test
