@@ -109,8 +109,9 @@ final class BridgedCommand implements AsyncCommand {
         judge(env);
       } else {
         // A certificate login the policy does not admit: say why on this channel, then end the connection.
-        refuse(SshGatewayServer.notAdmitted(admitted.cause()))
-            .onComplete(v -> channel.getSession().close(false));
+        // The connection goes once this channel has closed, so its exit status reaches the client first.
+        channel.addCloseFutureListener(closed -> channel.getSession().close(false));
+        refuse(SshGatewayServer.notAdmitted(admitted.cause()));
       }
     });
   }
@@ -308,9 +309,9 @@ final class BridgedCommand implements AsyncCommand {
     exit.onExit(code, error == null ? "" : error, false);
   }
 
-  /** Refused before anything ran: a message on stderr, then {@value #REFUSED}; completes when the exit is sent. */
-  private Future<Void> refuse(String reason) {
-    return say("portcullis: refused: " + reason).onComplete(v -> {
+  /** Refused before anything ran: a message on stderr, then {@value #REFUSED}. */
+  private void refuse(String reason) {
+    say("portcullis: refused: " + reason).onComplete(v -> {
       if (finished.compareAndSet(false, true)) {
         exit.onExit(REFUSED, reason, false);
       }

@@ -89,7 +89,7 @@ class CertificateLoginTest {
     issuer.start();
     OidcConfig oidc = new OidcConfig(issuer.issuerUrl("default").toString(), AUDIENCE, "groups",
         Duration.ofSeconds(30));
-    validator = await(OidcTokenValidator.create(vertx, oidc));
+    validator = SshGatewayTest.await(OidcTokenValidator.create(vertx, oidc));
     // Real IdP tokens carry many claims; the padding makes this one as long as a typical Keycloak token.
     longToken = issuer.issueToken("default", "ci-bot", AUDIENCE, Map.of("groups", List.of("agents", "cn=ops,ou=x"),
         "padding", "p".repeat(1600))).serialize();
@@ -112,7 +112,7 @@ class CertificateLoginTest {
         new DeliveryHealth(EventsConfig.OnUnavailable.REFUSE_SESSIONS, 1_000), () -> new PublisherStats(0, 0, 0, 0, 0),
         new RelayCounters(), NoApprovals.INSTANCE);
     // A second instance's view of the same CA file: what it signs, the listener above accepts.
-    admin = await(AdminServer.start(vertx, new AdminListenConfig("127.0.0.1", 0, null), oidc,
+    admin = SshGatewayTest.await(AdminServer.start(vertx, new AdminListenConfig("127.0.0.1", 0, null), oidc,
         ApprovalsConfig.DEFAULTS, sources, new SshCertificates(
             SshUserCa.loadOrCreate(listen.userCa(), listen.maxCertificateValidity()), targets.keySet(),
             gateway.port())));
@@ -122,7 +122,7 @@ class CertificateLoginTest {
   @AfterAll
   static void stop() throws Exception {
     if (admin != null) {
-      await(admin.stop());
+      SshGatewayTest.await(admin.stop());
     }
     if (gateway != null) {
       gateway.close();
@@ -131,19 +131,16 @@ class CertificateLoginTest {
       target.close();
     }
     if (validator != null) {
-      await(validator.close());
+      SshGatewayTest.await(validator.close());
     }
     if (issuer != null) {
       issuer.shutdown();
     }
     if (vertx != null) {
-      await(vertx.close());
+      SshGatewayTest.await(vertx.close());
     }
   }
 
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
 
   record Run(int exit, String out, String err) {}
 

@@ -100,6 +100,13 @@ class SshCertificateWiringTest {
         .build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The certificate of an OpenSSH {@code -cert.pub} line. */
+  private static PublicKey certificate(String line) throws Exception {
+    String[] parts = line.split(" ");
+    return PublicKeyEntry.parsePublicKeyEntry(parts[0] + " " + parts[1])
+        .resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.FAILING);
+  }
+
   @Test
   void aCertificateOfAnIdentityNoPolicyCoversDoesNotLogIn() throws Exception {
     String token = issuer.issueToken("default", "stray-cert-bot", "portcullis", Map.of("groups",
@@ -107,9 +114,7 @@ class SshCertificateWiringTest {
     KeyPair agent = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
     HttpResponse<String> response = certificateFor(token, agent);
     assertEquals(200, response.statusCode(), response.body());
-    String[] line = new JsonObject(response.body()).getString("certificate").split(" ");
-    PublicKey cert = PublicKeyEntry.parsePublicKeyEntry(line[0] + " " + line[1])
-        .resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.FAILING);
+    PublicKey cert = certificate(new JsonObject(response.body()).getString("certificate"));
     // The certificate itself is fine, so the login succeeds (MINA allows no asynchronous step inside publickey
     // authentication); what the client then opens is refused with the reason, and the connection ends.
     SshClient client = SshClient.setUpDefaultClient();
@@ -145,8 +150,7 @@ class SshCertificateWiringTest {
     JsonObject issued = new JsonObject(response.body());
     assertEquals(sshPort, issued.getInteger("sshPort"));
     String[] line = issued.getString("certificate").split(" ");
-    PublicKey cert = PublicKeyEntry.parsePublicKeyEntry(line[0] + " " + line[1])
-        .resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.FAILING);
+    PublicKey cert = certificate(issued.getString("certificate"));
     // maxCertificateValidity (10 min) from the config, not the token's hour
     Duration validity = Duration.between(java.time.Instant.now(), java.time.Instant.parse(
         issued.getString("validBefore")));

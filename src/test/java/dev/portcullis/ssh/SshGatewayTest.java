@@ -42,7 +42,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.keyboard.UserAuthKeyboardInteractiveFactory;
-import org.apache.sshd.client.auth.keyboard.UserInteraction;
 import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ChannelShell;
@@ -177,23 +176,7 @@ class SshGatewayTest {
     agents.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
     agents.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
     agents.setUserAuthFactories(List.of(UserAuthPasswordFactory.INSTANCE));
-    agents.setUserInteraction(new UserInteraction() {
-      @Override
-      public void welcome(ClientSession session, String banner, String lang) {
-        banners.add(banner);
-      }
-
-      @Override
-      public String[] interactive(ClientSession session, String name, String instruction, String lang,
-          String[] prompt, boolean[] echo) {
-        return new String[] {session.getAttribute(ANSWER)};
-      }
-
-      @Override
-      public String getUpdatedPassword(ClientSession session, String prompt, String lang) {
-        return null;
-      }
-    });
+    agents.setUserInteraction(new BannerLog(banners, session -> session.getAttribute(ANSWER)));
     agents.start();
   }
 

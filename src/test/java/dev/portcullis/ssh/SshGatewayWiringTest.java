@@ -162,25 +162,9 @@ class SshGatewayWiringTest {
   void anIdentityNoPolicyCoversCannotLogInAndIsToldWhy() throws Exception {
     String outsider = issuer.issueToken("default", "stray-bot", "portcullis", Map.of("groups", List.of("interns")))
         .serialize();
-    List<String> banners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    BannerLog log = new BannerLog();
     SshClient watching = SshClient.setUpDefaultClient();
-    watching.setUserInteraction(new org.apache.sshd.client.auth.keyboard.UserInteraction() {
-      @Override
-      public void welcome(ClientSession session, String banner, String lang) {
-        banners.add(banner);
-      }
-
-      @Override
-      public String[] interactive(ClientSession session, String name, String instruction, String lang,
-          String[] prompt, boolean[] echo) {
-        return null;
-      }
-
-      @Override
-      public String getUpdatedPassword(ClientSession session, String prompt, String lang) {
-        return null;
-      }
-    });
+    watching.setUserInteraction(log);
     watching.start();
     try (ClientSession session = watching.connect("box", "127.0.0.1", sshPort).verify(10, TimeUnit.SECONDS)
         .getSession()) {
@@ -189,8 +173,8 @@ class SshGatewayWiringTest {
     } finally {
       watching.stop();
     }
-    assertTrue(banners.stream().anyMatch(b -> b.contains("no policy grants subject 'stray-bot' (groups: interns) "
-        + "access to target 'box'")), banners.toString());
+    assertTrue(log.banners.stream().anyMatch(b -> b.contains("no policy grants subject 'stray-bot' (groups: "
+        + "interns) access to target 'box'")), log.banners.toString());
   }
 
   // --- review rules: the approvals verticle holds the channel ---------------------------------------------------
