@@ -198,20 +198,22 @@ public final class SessionEvents {
   public static final String INPUT = "i";
   /** {@code io.frame} stream of a terminal size change. */
   public static final String RESIZE = "r";
+  /** {@code io.frame} stream of a marker the gateway sets (asciicast v2 "m"), e.g. where recording stopped. */
+  public static final String MARKER = "m";
 
   /**
    * {@code io.frame} of output or input, to topic {@code recordings}.
    *
    * @param statementId the channel's statement ({@code "<sessionId>/<n>"})
    * @param seq         the frame's number within the channel, from 0: replay orders and dedupes by it
-   * @param stream      {@link #OUTPUT}, {@link #ERROR} or {@link #INPUT}
-   * @param data        the bytes as UTF-8 text, whole characters only (invalid bytes as U+FFFD)
+   * @param stream      {@link #OUTPUT}, {@link #ERROR}, {@link #INPUT} or {@link #MARKER}
+   * @param data        the bytes as UTF-8 text, whole characters only (invalid bytes as U+FFFD); a marker's label
    * @param offsetMs    when its first byte passed, in ms since the channel opened
    */
   public static SessionEvent frame(
       SessionInfo session, String statementId, long seq, String stream, String data, long offsetMs) {
-    if (!OUTPUT.equals(stream) && !ERROR.equals(stream) && !INPUT.equals(stream)) {
-      throw new IllegalArgumentException("io.frame stream must be \"o\", \"e\" or \"i\", got " + stream);
+    if (!OUTPUT.equals(stream) && !ERROR.equals(stream) && !INPUT.equals(stream) && !MARKER.equals(stream)) {
+      throw new IllegalArgumentException("io.frame stream must be \"o\", \"e\", \"i\" or \"m\", got " + stream);
     }
     Map<String, Object> d = frameStart(statementId, stream, Objects.requireNonNull(data, "data"), offsetMs);
     d.put("seq", seq);

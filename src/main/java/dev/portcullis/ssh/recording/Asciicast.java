@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * recorded channel's {@code io.frame} events, in whatever order the replay source gives them, and writes one
  * channel as a cast: a header line {@code {"version": 2, "width", "height", "timestamp", "title"}} and then one
  * line {@code [seconds, "o"|"i"|"r", data]} per frame. Asciicast v2 has no stderr: the target's stderr frames
- * ({@code "e"}) are written as {@code "o"}, interleaved with stdout as the agent's terminal showed them.
+ * ({@code "e"}) are written as {@code "o"}, interleaved with stdout as the agent's terminal showed them; a gateway
+ * marker ({@code "m"}, e.g. where recording stopped) is written as an asciicast marker.
  *
  * <p>Frames are ordered and deduplicated by {@code seq} (deliveries are at-least-once, and a wall clock that
  * stepped back could reorder a store's time order); times are the frames' {@code offsetMs}, so a cast starts when

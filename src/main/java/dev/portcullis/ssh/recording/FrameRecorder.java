@@ -27,17 +27,26 @@ import java.util.function.LongSupplier;
  */
 public final class FrameRecorder implements ChannelRecorder {
   /**
-   * @param maxFrameBytes bytes that make a frame full; its text holds at most 3 more (the end of a character the
-   *                      previous frame began)
-   * @param maxDelayMs    how long a frame may wait for more bytes, for {@link #flushIfDue}
+   * @param maxFrameBytes   bytes that make a frame full; its text holds at most 3 more (the end of a character the
+   *                        previous frame began)
+   * @param maxDelayMs      how long a frame may wait for more bytes, for {@link #flushIfDue}
+   * @param maxChannelBytes bytes of output and input recorded per channel; past them a marker frame says so and
+   *                        the rest of the channel (which goes on) is not recorded. A terminal session stays far
+   *                        below; a bulk copy would otherwise put several times its size into the audit trail
+   *                        (text escaping: a NUL byte takes 6 bytes of JSON)
    */
-  public record Limits(int maxFrameBytes, long maxDelayMs) {
-    public static final Limits DEFAULT = new Limits(16 * 1024, 50);
+  public record Limits(int maxFrameBytes, long maxDelayMs, long maxChannelBytes) {
+    public static final Limits DEFAULT = new Limits(16 * 1024, 50, 64L * 1024 * 1024);
 
     public Limits {
-      if (maxFrameBytes < 1 || maxDelayMs < 0) {
-        throw new IllegalArgumentException("maxFrameBytes must be positive and maxDelayMs not negative");
+      if (maxFrameBytes < 1 || maxDelayMs < 0 || maxChannelBytes < 1) {
+        throw new IllegalArgumentException(
+            "maxFrameBytes and maxChannelBytes must be positive and maxDelayMs not negative");
       }
+    }
+
+    public Limits(int maxFrameBytes, long maxDelayMs) {
+      this(maxFrameBytes, maxDelayMs, DEFAULT.maxChannelBytes());
     }
   }
 
@@ -57,6 +66,8 @@ public final class FrameRecorder implements ChannelRecorder {
   private int pendingBytes;
   private long pendingSinceMs;
   private long seq;
+  private long recordedBytes;
+  private boolean stopped;
   private boolean closed;
 
   /**
@@ -116,9 +127,14 @@ public final class FrameRecorder implements ChannelRecorder {
   }
 
   private void write(String stream, Utf8Text text, byte[] b, int off, int len) {
-    if (closed || len <= 0 || b == null || off < 0 || off > b.length - len) {
+    if (closed || stopped || len <= 0 || b == null || off < 0 || off > b.length - len) {
       return; // after close, late bytes have no channel to belong to; bad bounds are the caller's bug, not ours
     }
+    if (recordedBytes + len > limits.maxChannelBytes()) {
+      len = (int) (limits.maxChannelBytes() - recordedBytes);
+      stopped = true;
+    }
+    recordedBytes += len;
     if (pendingStream != null && !pendingStream.equals(stream)) {
       publishPending();
     }
@@ -137,6 +153,20 @@ public final class FrameRecorder implements ChannelRecorder {
         publishPending();
       }
     }
+    if (stopped) {
+      stopRecording();
+    }
+  }
+
+  /** The channel's budget is spent: what is recorded so far goes out, then a marker saying the rest is not. */
+  private void stopRecording() {
+    finishStream(SessionEvents.OUTPUT, outputText);
+    finishStream(SessionEvents.ERROR, errorText);
+    finishStream(SessionEvents.INPUT, inputText);
+    publishPending();
+    publisher.publish(SessionEvents.frame(session, statementId, seq++, SessionEvents.MARKER,
+        "portcullis: recording stopped after " + limits.maxChannelBytes() + " bytes of this channel; the channel"
+            + " went on unrecorded", offsetMs()));
   }
 
   @Override

@@ -175,6 +175,27 @@ class FrameRecorderTest {
   }
 
   @Test
+  void aChannelsRecordingStopsAtItsBudgetWithAMarkerWhileResizesGoOn() {
+    FrameRecorder small = new FrameRecorder(published::add, SESSION, "s-7/2", nanos::get,
+        new FrameRecorder.Limits(16, 50, 41));
+    byte[] thirty = utf8("x".repeat(30));
+    small.output(thirty, 0, thirty.length);
+    byte[] twenty = utf8("é".repeat(10)); // a character cut at the budget comes out as U+FFFD, not half
+    small.input(twenty, 0, twenty.length);
+    small.output(thirty, 0, thirty.length); // past the budget: not recorded
+    small.resized(100, 30);
+    small.closed(0, null);
+    List<String> streams = frames().stream().map(FrameRecorderTest::stream).toList();
+    assertEquals(List.of("o", "o", "i", "m", "r"), streams, published.toString());
+    assertEquals("x".repeat(30), data(frames().get(0)) + data(frames().get(1)));
+    assertEquals("ééééé\uFFFD", data(frames().get(2)), "11 bytes of input fit the budget of 41: the last is half");
+    assertTrue(data(frames().get(3)).contains("recording stopped after 41 bytes"), data(frames().get(3)));
+    for (SessionEvent e : published) {
+      EventSchemas.assertValid(EventJson.encode(e));
+    }
+  }
+
+  @Test
   void closeFlushesAnUnfinishedCharacterAsReplacementAndEndsTheRecording() {
     byte[] euro = utf8("€");
     out("x");
