@@ -30,10 +30,10 @@ public final class FrameRecorder implements ChannelRecorder {
    * @param maxFrameBytes   bytes that make a frame full; its text holds at most 3 more (the end of a character the
    *                        previous frame began)
    * @param maxDelayMs      how long a frame may wait for more bytes, for {@link #flushIfDue}
-   * @param maxChannelBytes bytes of output and input recorded per channel; past them a marker frame says so and
-   *                        the rest of the channel (which goes on) is not recorded. A terminal session stays far
-   *                        below; a bulk copy would otherwise put several times its size into the audit trail
-   *                        (text escaping: a NUL byte takes 6 bytes of JSON)
+   * @param maxChannelBytes what a channel's output and input may cost in recording, a control byte counting 6 (as
+   *                        JSON escapes it); past it a marker frame says so and the rest of the channel (which
+   *                        goes on) is not recorded. A terminal session stays far below; a bulk copy would
+   *                        otherwise put several times its size into the audit trail
    */
   public record Limits(int maxFrameBytes, long maxDelayMs, long maxChannelBytes) {
     public static final Limits DEFAULT = new Limits(16 * 1024, 50, 64L * 1024 * 1024);
@@ -130,11 +130,7 @@ public final class FrameRecorder implements ChannelRecorder {
     if (closed || stopped || len <= 0 || b == null || off < 0 || off > b.length - len) {
       return; // after close, late bytes have no channel to belong to; bad bounds are the caller's bug, not ours
     }
-    if (recordedBytes + len > limits.maxChannelBytes()) {
-      len = (int) (limits.maxChannelBytes() - recordedBytes);
-      stopped = true;
-    }
-    recordedBytes += len;
+    len = withinBudget(b, off, len);
     if (pendingStream != null && !pendingStream.equals(stream)) {
       publishPending();
     }
@@ -158,6 +154,23 @@ public final class FrameRecorder implements ChannelRecorder {
     }
   }
 
+  /**
+   * How many of these bytes the channel's budget still covers (setting {@link #stopped} when not all). A control
+   * byte counts 6, as JSON writes it ({@code \u0000}): the budget bounds what the recording costs downstream.
+   */
+  private int withinBudget(byte[] b, int off, int len) {
+    for (int i = 0; i < len; i++) {
+      int c = b[off + i] & 0xFF;
+      int cost = c < 0x20 && c != '\n' && c != '\r' && c != '\t' ? 6 : 1;
+      if (recordedBytes + cost > limits.maxChannelBytes()) {
+        stopped = true;
+        return i;
+      }
+      recordedBytes += cost;
+    }
+    return len;
+  }
+
   /** The channel's budget is spent: what is recorded so far goes out, then a marker saying the rest is not. */
   private void stopRecording() {
     finishStream(SessionEvents.OUTPUT, outputText);
@@ -165,8 +178,8 @@ public final class FrameRecorder implements ChannelRecorder {
     finishStream(SessionEvents.INPUT, inputText);
     publishPending();
     publisher.publish(SessionEvents.frame(session, statementId, seq++, SessionEvents.MARKER,
-        "portcullis: recording stopped after " + limits.maxChannelBytes() + " bytes of this channel; the channel"
-            + " went on unrecorded", offsetMs()));
+        "portcullis: recording stopped: this channel's recording reached its budget of " + limits.maxChannelBytes()
+            + " bytes; the channel went on unrecorded", offsetMs()));
   }
 
   @Override

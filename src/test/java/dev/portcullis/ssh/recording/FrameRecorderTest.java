@@ -189,10 +189,21 @@ class FrameRecorderTest {
     assertEquals(List.of("o", "o", "i", "m", "r"), streams, published.toString());
     assertEquals("x".repeat(30), data(frames().get(0)) + data(frames().get(1)));
     assertEquals("ééééé\uFFFD", data(frames().get(2)), "11 bytes of input fit the budget of 41: the last is half");
-    assertTrue(data(frames().get(3)).contains("recording stopped after 41 bytes"), data(frames().get(3)));
+    assertTrue(data(frames().get(3)).contains("reached its budget of 41 bytes"), data(frames().get(3)));
     for (SessionEvent e : published) {
       EventSchemas.assertValid(EventJson.encode(e));
     }
+  }
+
+  @Test
+  void aControlByteCostsWhatJsonMakesOfIt() {
+    FrameRecorder small = new FrameRecorder(published::add, SESSION, "s-7/3", nanos::get,
+        new FrameRecorder.Limits(64, 50, 20));
+    byte[] mixed = {'a', 0, 'b', '\n', 0, 0, 'c'}; // 1 + 6 + 1 + 1 + 6 = 15, the next NUL would make 21
+    small.output(mixed, 0, mixed.length);
+    small.closed(0, null);
+    assertEquals("a\u0000b\n\u0000", data(frames().get(0)));
+    assertEquals("m", stream(frames().get(1)));
   }
 
   @Test
