@@ -38,7 +38,10 @@ class DevIssuerTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    http = vertx.createHttpClient();
+    // One request per connection, as the dev issuer's real client (`portcullis token`, one JVM per call) sends
+    // them: a reused keep-alive connection once stalled a request for 20 s in a loaded CI run (not reproduced
+    // since), which says nothing about the issuer.
+    http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
   }
 
   @AfterEach
