@@ -6,16 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.audit.Await;
 import dev.portcullis.config.AdminListenConfig;
-import dev.portcullis.config.EventsConfig;
-import dev.portcullis.config.GatewayConfig;
-import dev.portcullis.config.OidcConfig;
-import dev.portcullis.config.PostgresListenConfig;
 import dev.portcullis.config.SshListenConfig;
-import dev.portcullis.config.SshTargetConfig;
 import dev.portcullis.gateway.Gateway;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,46 +42,28 @@ import org.junit.jupiter.api.io.TempDir;
 class SshCertificateWiringTest {
   @TempDir
   static Path dir;
+  private static WiredSshGateway wired;
   private static MockOAuth2Server issuer;
-  private static Vertx vertx;
   private static Gateway gateway;
   private static TestTarget target;
   private static int sshPort;
 
   @BeforeAll
   static void start() throws Exception {
-    issuer = new MockOAuth2Server();
-    issuer.start();
-    KeyPair gatewayKey = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-    Path keyFile = dir.resolve("box.key");
-    GatewayHostKey.write(keyFile, gatewayKey);
-    target = new TestTarget(gatewayKey.getPublic());
-    Path policies = Files.createDirectories(dir.resolve("policies"));
-    try (var in = SshCertificateWiringTest.class.getResourceAsStream("/ssh/policies.yaml")) {
-      Files.copy(in, policies.resolve("ssh.yaml"));
-    }
-    sshPort = freePort();
-    GatewayConfig config = new GatewayConfig("cert-gw",
-        new PostgresListenConfig("127.0.0.1", freePort(), null, false, Duration.ofSeconds(5), 10, 1 << 20),
-        new OidcConfig(issuer.issuerUrl("default").toString(), "portcullis", "groups", Duration.ofSeconds(30)),
-        Map.of(), policies, new EventsConfig(EventsConfig.Sink.JOURNAL, dir.resolve("journal"), null), null,
-        new AdminListenConfig("127.0.0.1", 0, null), null,
-        new SshListenConfig("127.0.0.1", sshPort, dir.resolve("data/ssh_host_key"), null, Duration.ofMinutes(10),
-            null),
-        Map.of("box", new SshTargetConfig("box", "127.0.0.1", target.port(), "deploy", keyFile,
-            target.pinnedLine())));
-    vertx = Vertx.vertx();
-    gateway = Gateway.start(vertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    wired = WiredSshGateway.start(dir, "cert-gw", new AdminListenConfig("127.0.0.1", 0, null),
+        port -> new SshListenConfig("127.0.0.1", port, dir.resolve("data/ssh_host_key"), null,
+            Duration.ofMinutes(10), null));
+    issuer = wired.issuer;
+    gateway = wired.gateway;
+    target = wired.target;
+    sshPort = wired.sshPort;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (gateway != null) {
-      gateway.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    if (wired != null) {
+      wired.close();
     }
-    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    target.close();
-    issuer.shutdown();
   }
 
   private static HttpResponse<String> certificateFor(String token, KeyPair agent) throws Exception {
@@ -184,11 +159,5 @@ class SshCertificateWiringTest {
     assertFalse(journal.contains(line[1].substring(0, 60)), "no certificate in events");
     assertFalse(journal.contains(token.substring(0, 40)), "no token in events");
     assertTrue(Files.exists(dir.resolve("data/ssh_user_ca")));
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -9,21 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.portcullis.approval.ApprovalRefusedException;
 import dev.portcullis.approval.ApprovalRequest;
 import dev.portcullis.audit.Await;
-import dev.portcullis.config.EventsConfig;
-import dev.portcullis.config.GatewayConfig;
-import dev.portcullis.config.OidcConfig;
-import dev.portcullis.config.PostgresListenConfig;
 import dev.portcullis.config.SshListenConfig;
-import dev.portcullis.config.SshTargetConfig;
 import dev.portcullis.gateway.Gateway;
 import dev.portcullis.identity.Identity;
-import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -39,8 +31,6 @@ import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ChannelShell;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,8 +46,8 @@ class SshGatewayWiringTest {
       Instant.now().plusSeconds(3600));
   @TempDir
   static Path dir;
+  private static WiredSshGateway wired;
   private static MockOAuth2Server issuer;
-  private static Vertx vertx;
   private static Gateway gateway;
   private static TestTarget target;
   private static int sshPort;
@@ -66,27 +56,13 @@ class SshGatewayWiringTest {
 
   @BeforeAll
   static void start() throws Exception {
-    issuer = new MockOAuth2Server();
-    issuer.start();
+    wired = WiredSshGateway.start(dir, "ssh-gw", null,
+        port -> new SshListenConfig("127.0.0.1", port, dir.resolve("ssh_host_key")));
+    issuer = wired.issuer;
+    gateway = wired.gateway;
+    target = wired.target;
+    sshPort = wired.sshPort;
     token = issuer.issueToken("default", "ssh-bot", "portcullis", Map.of("groups", List.of("ssh-agents"))).serialize();
-    KeyPair gatewayKey = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-    Path keyFile = dir.resolve("box.key");
-    GatewayHostKey.write(keyFile, gatewayKey);
-    target = new TestTarget(gatewayKey.getPublic());
-    Path policies = Files.createDirectories(dir.resolve("policies"));
-    try (var in = SshGatewayWiringTest.class.getResourceAsStream("/ssh/policies.yaml")) {
-      Files.copy(in, policies.resolve("ssh.yaml"));
-    }
-    sshPort = freePort();
-    GatewayConfig config = new GatewayConfig("ssh-gw",
-        new PostgresListenConfig("127.0.0.1", freePort(), null, false, Duration.ofSeconds(5), 10, 1 << 20),
-        new OidcConfig(issuer.issuerUrl("default").toString(), "portcullis", "groups", Duration.ofSeconds(30)),
-        Map.of(), policies, new EventsConfig(EventsConfig.Sink.JOURNAL, dir.resolve("journal"), null), null, null,
-        null, new SshListenConfig("127.0.0.1", sshPort, dir.resolve("ssh_host_key")),
-        Map.of("box", new SshTargetConfig("box", "127.0.0.1", target.port(), "deploy", keyFile,
-            target.pinnedLine())));
-    vertx = Vertx.vertx();
-    gateway = Gateway.start(vertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     client = SshClient.setUpDefaultClient();
     client.start();
   }
@@ -96,12 +72,9 @@ class SshGatewayWiringTest {
     if (client != null) {
       client.stop();
     }
-    if (gateway != null) {
-      gateway.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    if (wired != null) {
+      wired.close();
     }
-    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    target.close();
-    issuer.shutdown();
   }
 
   record Result(Integer exit, String out, String err) {}
@@ -315,11 +288,5 @@ class SshGatewayWiringTest {
   private static String journal(String topic) throws Exception {
     Path file = dir.resolve("journal/portcullis." + topic + ".jsonl");
     return Files.exists(file) ? Files.readString(file) : "";
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }
