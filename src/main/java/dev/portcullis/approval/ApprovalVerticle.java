@@ -166,6 +166,25 @@ public final class ApprovalVerticle extends VerticleBase {
   }
 
   /** {@code 5m}, {@code 90s}, {@code 1h}: as a rule's timeout is written. */
+  /** The verticle answers a held request at its expiry; this margin only covers a verticle that is gone. */
+  private static final java.time.Duration REPLY_MARGIN = java.time.Duration.ofSeconds(30);
+
+  /**
+   * Files {@code r} with this gateway's approvals verticle (what a session of any protocol does when a review rule
+   * caught it): completes with the answer, in hold mode when decided, expired or withdrawn, in retry mode at once.
+   */
+  public static Future<ApprovalAnswer> ask(io.vertx.core.Vertx vertx, ApprovalRequest r) {
+    java.time.Duration timeout = java.time.Duration.between(r.requestedAt(), r.expiresAt());
+    return vertx.eventBus().<ApprovalAnswer>request(Addresses.APPROVALS_ASK, r,
+            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(timeout.plus(REPLY_MARGIN).toMillis()))
+        .map(Message::body);
+  }
+
+  /** Nobody waits for {@code approvalId} any more (the session or channel ended): it is withdrawn. */
+  public static void withdraw(io.vertx.core.Vertx vertx, String approvalId) {
+    vertx.eventBus().send(Addresses.APPROVALS_WITHDRAW, approvalId);
+  }
+
   public static String describe(java.time.Duration d) {
     long s = Math.max(0, Math.round(d.toMillis() / 1000.0));
     return s % 3600 == 0 && s > 0 ? s / 3600 + "h" : s % 60 == 0 && s > 0 ? s / 60 + "m" : s + "s";

@@ -2,18 +2,16 @@ package dev.portcullis.pg;
 
 import dev.portcullis.approval.ApprovalAnswer;
 import dev.portcullis.approval.ApprovalRequest;
+import dev.portcullis.approval.ApprovalVerticle;
 import dev.portcullis.approval.StatementDigest;
 import dev.portcullis.events.EventIds;
 import dev.portcullis.events.SessionInfo;
-import dev.portcullis.gateway.Addresses;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.JudgedStatement;
 import dev.portcullis.policy.Judgement;
 import dev.portcullis.policy.StatementKind;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,9 +27,6 @@ import java.util.TreeSet;
  * forwarded), and it is withdrawn if the session ends first.
  */
 final class SessionApprovals {
-  /** The verticle answers at expiry; this margin only covers a verticle that is gone. */
-  private static final Duration REPLY_MARGIN = Duration.ofSeconds(30);
-
   private final Vertx vertx;
   private final SessionInfo info;
   private String inFlight;
@@ -67,16 +62,13 @@ final class SessionApprovals {
         review.terms().retry() ? ApprovalRequest.Mode.RETRY : ApprovalRequest.Mode.HOLD,
         review.terms().grantTtl().toSeconds());
     inFlight = r.approvalId();
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeout.plus(REPLY_MARGIN).toMillis());
-    return vertx.eventBus().<ApprovalAnswer>request(Addresses.APPROVALS_ASK, r, options)
-        .map(Message::body)
-        .onComplete(ar -> inFlight = null);
+    return ApprovalVerticle.ask(vertx, r).onComplete(ar -> inFlight = null);
   }
 
   /** The session ended: a statement still waiting will never run. */
   void sessionEnded() {
     if (inFlight != null) {
-      vertx.eventBus().send(Addresses.APPROVALS_WITHDRAW, inFlight);
+      ApprovalVerticle.withdraw(vertx, inFlight);
       inFlight = null;
     }
   }

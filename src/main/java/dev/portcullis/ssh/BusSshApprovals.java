@@ -1,16 +1,12 @@
 package dev.portcullis.ssh;
 
-import dev.portcullis.approval.ApprovalAnswer;
 import dev.portcullis.approval.ApprovalRequest;
+import dev.portcullis.approval.ApprovalVerticle;
 import dev.portcullis.approval.StatementDigest;
 import dev.portcullis.events.EventIds;
 import dev.portcullis.events.SessionInfo;
-import dev.portcullis.gateway.Addresses;
 import dev.portcullis.policy.Decision;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -22,9 +18,6 @@ import java.util.List;
  * {@code shell}, or {@code subsystem sftp}; its digest binds that text, and a retry grant is for this target only.
  */
 public final class BusSshApprovals implements SshApprovals {
-  /** The verticle answers at expiry; this margin only covers a verticle that is gone. */
-  private static final Duration REPLY_MARGIN = Duration.ofSeconds(30);
-
   private final Vertx vertx;
   private final String gatewayId;
 
@@ -38,11 +31,8 @@ public final class BusSshApprovals implements SshApprovals {
     SessionInfo info = new SessionInfo(agent.sessionId(), gatewayId, agent.identity(), agent.target().name(),
         PublishedSshSessionEvents.PROTOCOL);
     ApprovalRequest r = request(info, statementId, request, review, Instant.now().truncatedTo(ChronoUnit.MICROS));
-    DeliveryOptions options = new DeliveryOptions()
-        .setSendTimeout(review.terms().timeout().plus(REPLY_MARGIN).toMillis());
-    return new Pending(r.approvalId(),
-        vertx.eventBus().<ApprovalAnswer>request(Addresses.APPROVALS_ASK, r, options).map(Message::body),
-        () -> vertx.eventBus().send(Addresses.APPROVALS_WITHDRAW, r.approvalId()));
+    return new Pending(r.approvalId(), ApprovalVerticle.ask(vertx, r),
+        () -> ApprovalVerticle.withdraw(vertx, r.approvalId()));
   }
 
   /** The approval request for one SSH channel a review rule caught. */
