@@ -15,6 +15,10 @@ final class ProducerProperties {
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "portcullis-events");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+    // With one request in flight (below), what a request carries sets the pace: a busy session's events share one
+    // partition, and the default 16 KiB batch held about 20 of them, so a spool drained after an outage at ~20
+    // events per broker round trip. 256 KiB carries several hundred; batches are only as large as what waits.
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
     // A send waits this long for metadata while the cluster is away; the forwarder then retries from the cursor.
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
     p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
